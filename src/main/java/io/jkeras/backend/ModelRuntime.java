@@ -1,0 +1,164 @@
+package io.jkeras.backend;
+
+import io.jkeras.Keras;
+import io.jkeras.data.FloatArray;
+import io.jkeras.initializers.Initializer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One model's TensorFlow state: a Graph, the Session that runs it, and the model's weights.
+ * Every function of the model (train, test, predict, at each sequence length) is built into
+ * this one graph, so all of them share the variables. Closing it frees all native memory.
+ */
+public final class ModelRuntime implements AutoCloseable {
+  private final Graph graph;
+  private final Ops tf;
+  private Session session;
+  private final List<Weight> weights = new ArrayList<>();
+  private final Map<Weight, Placeholder<TFloat32>> assignInputs = new HashMap<>();
+  private final Map<Weight, Op> assignOps = new HashMap<>();
+  private boolean closed;
+
+  public ModelRuntime() {
+    this.graph = new Graph();
+    this.tf = Ops.create(graph);
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  /** The session, created on first use; new initializers run before the next step. */
+  public synchronized Session session() {
+    checkOpen();
+    if (session == null) {
+      session = new Session(graph, sessionConfig());
+    }
+    session.initialize();
+    return session;
+  }
+
+  private static ConfigProto sessionConfig() {
+    ConfigProto.Builder b = ConfigProto.newBuilder().setAllowSoftPlacement(true);
+    String intra = System.getProperty("jkeras.intraOpThreads", System.getenv("JKERAS_INTRA_OP_THREADS"));
+    String inter = System.getProperty("jkeras.interOpThreads", System.getenv("JKERAS_INTER_OP_THREADS"));
+    if (intra != null) b.setIntraOpParallelismThreads(Integer.parseInt(intra));
+    if (inter != null) b.setInterOpParallelismThreads(Integer.parseInt(inter));
+    return b.build();
+  }
+
+  /**
+   * Creates a variable {@code scope/name} initialized by {@code init}. The initializer runs once,
+   * when the session first runs after this call.
+   */
+  public Weight createWeight(String scope, String name, long[] shape, Initializer init, boolean trainable) {
+    return createWeight(scope, name, shape, (tf, s) -> init.call(tf, shape, s), trainable);
+  }
+
+  /** How a weight's initial value is computed: from the init-scope ops and a seed. */
+  @FunctionalInterface
+  public interface InitialValue {
+    Operand<TFloat32> create(Ops tf, long seed);
+  }
+
+  /** Creates a variable whose initial value is computed by {@code init} (composite initializers). */
+  public Weight createWeight(String scope, String name, long[] shape, InitialValue init, boolean trainable) {
+    checkOpen();
+    for (long d : shape) {
+      if (d < 0) {
+        throw new IllegalArgumentException("weight " + scope + "/" + name + " needs a fully known shape, got "
+            + io.jkeras.utils.Shapes.toString(shape));
+      }
+    }
+    // The op is named "layer.weight", not "layer/weight": the framework optimizers derive slot
+    // names from it through Scope.withName, which refuses '/'.
+    Ops initScope = tf.withInitScope();
+    String opName = (scope + "." + name).replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    Variable<TFloat32> v = initScope.withName(opName).variable(Shape.of(shape), TFloat32.class);
+    initScope.assign(v, init.create(initScope.withSubScope(opName + "_init"), Keras.nextSeed()));
+    Weight w = new Weight(this, name, scope + "/" + name, shape, trainable, v);
+    weights.add(w);
+    return w;
+  }
+
+  /** A non-trainable state variable (stateful RNN states), zero-initialized. */
+  public Variable<TFloat32> createState(String scope, String name, long[] shape) {
+    Ops initScope = tf.withInitScope().withSubScope(scope);
+    Variable<TFloat32> v = initScope.withName(name).variable(Shape.of(shape), TFloat32.class);
+    initScope.assign(v, initScope.zeros(initScope.constant(shape), TFloat32.class));
+    return v;
+  }
+
+  public List<Weight> weights() {
+    return java.util.Collections.unmodifiableList(weights);
+  }
+
+  FloatArray read(Weight w) {
+    try (TFloat32 t = (TFloat32) session().runner().fetch(w.variable()).run().get(0)) {
+      return FloatArray.fromTensor(t);
+    }
+  }
+
+  synchronized void write(Weight w, FloatArray value) {
+    Placeholder<TFloat32> in = assignInputs.get(w);
+    if (in == null) {
+      Ops s = tf.withSubScope("assign");
+      in = s.placeholder(TFloat32.class, Placeholder.shape(Shape.of(w.shape())));
+      assignOps.put(w, s.assign(w.variable(), in));
+      assignInputs.put(w, in);
+    }
+    try (TFloat32 t = TFloat32.tensorOf(Shape.of(w.shape()), DataBuffers.of(value.data(), true, false))) {
+      session().runner().feed(in, t).addTarget(assignOps.get(w)).run();
+    }
+  }
+
+  /** Runs {@code ops} as targets (state resets and the like). */
+  public void runTargets(List<? extends Op> ops) {
+    if (ops.isEmpty()) return;
+    Session.Runner r = session().runner();
+    for (Op op : ops) r.addTarget(op);
+    r.run();
+  }
+
+  /** Evaluates one operand to a FloatArray. */
+  public FloatArray evaluate(Operand<TFloat32> operand) {
+    try (Tensor t = session().runner().fetch(operand).run().get(0)) {
+      return FloatArray.fromTensor((TFloat32) t);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) throw new IllegalStateException("this model has been closed");
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    if (session != null) session.close();
+    graph.close();
+  }
+}

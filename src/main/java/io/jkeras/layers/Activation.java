@@ -1,0 +1,41 @@
+package io.jkeras.layers;
+
+import io.jkeras.activations.Activations;
+import io.jkeras.backend.CallContext;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/** Keras's {@code Activation} layer: applies an activation function by name. */
+public final class Activation extends Layer<Activation> {
+  private final io.jkeras.activations.Activation activation;
+
+  public Activation(String name) {
+    this(Activations.get(name));
+  }
+
+  public Activation(io.jkeras.activations.Activation activation) {
+    this.activation = activation;
+    this.supportsMasking = true;
+  }
+
+  public io.jkeras.activations.Activation activation() {
+    return activation;
+  }
+
+  @Override
+  public long[] computeOutputShape(long[] inputShape) {
+    return inputShape;
+  }
+
+  @Override
+  public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    return activation.apply(ctx.tf(), inputs);
+  }
+
+  @Override
+  protected void addConfig(Map<String, Object> c) {
+    c.put("activation", activation.name());
+  }
+}

@@ -1,0 +1,137 @@
+package io.jkeras.layers;
+
+import io.jkeras.activations.Activation;
+import io.jkeras.activations.Activations;
+import io.jkeras.backend.CallContext;
+import io.jkeras.backend.Weight;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.initializers.Initializers;
+import io.jkeras.saving.KerasObjects;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras's {@code Dense}: {@code activation(inputs @ kernel + bias)}, kernel (input_dim, units).
+ * On inputs of rank > 2 it applies to the last axis, as Keras does.
+ */
+public final class Dense extends Layer<Dense> {
+  private final int units;
+  private Activation activation = Activations.get("linear");
+  private boolean useBias = true;
+  private Initializer kernelInitializer = Initializers.get("glorot_uniform");
+  private Initializer biasInitializer = Initializers.get("zeros");
+  private Weight kernel;
+  private Weight bias;
+
+  public Dense(int units) {
+    if (units <= 0) throw new IllegalArgumentException("Dense: units must be positive, got " + units);
+    this.units = units;
+    this.supportsMasking = true;
+  }
+
+  public Dense activation(String name) {
+    return activation(Activations.get(name));
+  }
+
+  public Dense activation(Activation activation) {
+    this.activation = activation;
+    return this;
+  }
+
+  public Dense useBias(boolean useBias) {
+    this.useBias = useBias;
+    return this;
+  }
+
+  public Dense kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
+  public Dense kernelInitializer(Initializer init) {
+    this.kernelInitializer = init;
+    return this;
+  }
+
+  public Dense biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
+  public Dense biasInitializer(Initializer init) {
+    this.biasInitializer = init;
+    return this;
+  }
+
+  public int units() {
+    return units;
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  @Override
+  protected void checkInputShape(long[] inputShape) {
+    if (inputShape.length < 2) throw shapeError("expected input of rank >= 2 (batch, ..., features)", inputShape);
+    if (inputShape[inputShape.length - 1] < 0) throw shapeError("the last dimension must be known", inputShape);
+  }
+
+  @Override
+  protected void build(long[] inputShape) {
+    long inputDim = inputShape[inputShape.length - 1];
+    kernel = addWeight("kernel", new long[] {inputDim, units}, kernelInitializer, true);
+    if (useBias) bias = addWeight("bias", new long[] {units}, biasInitializer, true);
+  }
+
+  @Override
+  public long[] computeOutputShape(long[] inputShape) {
+    long[] out = Arrays.copyOf(inputShape, inputShape.length);
+    out[out.length - 1] = units;
+    return out;
+  }
+
+  @Override
+  public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    Ops tf = ctx.tf();
+    int rank = inputs.shape().numDimensions();
+    Operand<TFloat32> y;
+    if (rank == 2) {
+      y = tf.linalg.matMul(inputs, kernel.variable());
+    } else {
+      // Apply to the last axis: fold the leading axes into one, then restore them.
+      long inputDim = kernel.shape()[0];
+      Operand<TFloat32> flat = tf.reshape(inputs, tf.constant(new long[] {-1, inputDim}));
+      Operand<TFloat32> y2 = tf.linalg.matMul(flat, kernel.variable());
+      long[] outShape = inputs.shape().asArray();
+      outShape[outShape.length - 1] = units;
+      boolean known = Arrays.stream(outShape, 1, outShape.length).allMatch(d -> d >= 0);
+      if (known) {
+        outShape[0] = -1;
+        y = tf.reshape(y2, tf.constant(outShape));
+      } else {
+        Operand<org.tensorflow.types.TInt32> lead =
+            tf.stridedSlice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}), tf.constant(new int[] {1}));
+        y = tf.reshape(y2, tf.concat(List.of(lead, tf.constant(new int[] {units})), tf.constant(0)));
+      }
+    }
+    if (useBias) y = tf.nn.biasAdd(y, bias.variable());
+    return activation.apply(tf, y);
+  }
+
+  @Override
+  protected void addConfig(Map<String, Object> c) {
+    c.put("units", units);
+    c.put("activation", activation.name());
+    c.put("use_bias", useBias);
+    c.put("kernel_initializer", KerasObjects.initializer(kernelInitializer));
+    c.put("bias_initializer", KerasObjects.initializer(biasInitializer));
+    c.put("kernel_regularizer", null);
+    c.put("bias_regularizer", null);
+    c.put("kernel_constraint", null);
+    c.put("bias_constraint", null);
+  }
+}

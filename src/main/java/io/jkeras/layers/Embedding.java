@@ -1,0 +1,95 @@
+package io.jkeras.layers;
+
+import io.jkeras.backend.CallContext;
+import io.jkeras.backend.Weight;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.initializers.Initializers;
+import io.jkeras.saving.KerasObjects;
+import io.jkeras.utils.Shapes;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Keras's {@code Embedding}: maps integer ids (fed as float32, cast here) to rows of an
+ * (input_dim, output_dim) matrix. With {@code mask_zero}, id 0 is padding and masks the step.
+ */
+public final class Embedding extends Layer<Embedding> {
+  private final int inputDim;
+  private final int outputDim;
+  private boolean maskZero;
+  private Initializer embeddingsInitializer = Initializers.fromConfig("RandomUniform", null);
+  private Weight embeddings;
+
+  public Embedding(int inputDim, int outputDim) {
+    if (inputDim <= 0 || outputDim <= 0) {
+      throw new IllegalArgumentException("Embedding: input_dim and output_dim must be positive, got " + inputDim + ", " + outputDim);
+    }
+    this.inputDim = inputDim;
+    this.outputDim = outputDim;
+  }
+
+  public Embedding maskZero(boolean maskZero) {
+    this.maskZero = maskZero;
+    return this;
+  }
+
+  /** Keras 2's {@code input_length}: sets the sequence length of the input shape. */
+  public Embedding inputLength(long length) {
+    return inputShape(length);
+  }
+
+  public Embedding embeddingsInitializer(String name) {
+    return embeddingsInitializer(Initializers.get(name));
+  }
+
+  public Embedding embeddingsInitializer(Initializer init) {
+    this.embeddingsInitializer = init;
+    return this;
+  }
+
+  public int inputDim() {
+    return inputDim;
+  }
+
+  public int outputDim() {
+    return outputDim;
+  }
+
+  @Override
+  protected void build(long[] inputShape) {
+    embeddings = addWeight("embeddings", new long[] {inputDim, outputDim}, embeddingsInitializer, true);
+  }
+
+  @Override
+  public long[] computeOutputShape(long[] inputShape) {
+    return Shapes.concat(inputShape, outputDim);
+  }
+
+  @Override
+  public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    Ops tf = ctx.tf();
+    Operand<TInt32> ids = tf.dtypes.cast(inputs, TInt32.class);
+    return tf.gather(embeddings.variable(), ids, tf.constant(0));
+  }
+
+  @Override
+  public Operand<TBool> computeMask(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    if (!maskZero) return null;
+    return ctx.tf().math.notEqual(inputs, ctx.tf().constant(0f));
+  }
+
+  @Override
+  protected void addConfig(Map<String, Object> c) {
+    c.put("input_dim", inputDim);
+    c.put("output_dim", outputDim);
+    c.put("embeddings_initializer", KerasObjects.initializer(embeddingsInitializer));
+    c.put("embeddings_regularizer", null);
+    c.put("activity_regularizer", null);
+    c.put("embeddings_constraint", null);
+    c.put("mask_zero", maskZero);
+  }
+}

@@ -1,0 +1,129 @@
+package io.jkeras.layers;
+
+import io.jkeras.activations.Activation;
+import io.jkeras.activations.Activations;
+import io.jkeras.backend.Weight;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras's {@code LSTM}. Weights exactly as Keras: kernel (input_dim, 4*units), recurrent_kernel
+ * (units, 4*units), bias (4*units), gates in the order i, f, c, o:
+ * <pre>
+ *   z = x W + h U + b;  i = σ(z_i); f = σ(z_f); c = f c + i tanh(z_c); o = σ(z_o); h = o tanh(c)
+ * </pre>
+ * with σ the recurrent activation (sigmoid) and tanh the activation.
+ */
+public final class LSTM extends RNN<LSTM> {
+  private Activation recurrentActivation = Activations.get("sigmoid");
+  private boolean unitForgetBias = true;
+  private int implementation = 2;
+  private Weight kernel;
+  private Weight recurrentKernel;
+  private Weight bias;
+
+  public LSTM(int units) {
+    super(units);
+  }
+
+  public LSTM recurrentActivation(String name) {
+    return recurrentActivation(Activations.get(name));
+  }
+
+  public LSTM recurrentActivation(Activation a) {
+    this.recurrentActivation = a;
+    return this;
+  }
+
+  /** Initializes the forget-gate bias to 1 (Keras's default, recommended by Jozefowicz et al.). */
+  public LSTM unitForgetBias(boolean b) {
+    this.unitForgetBias = b;
+    return this;
+  }
+
+  /** Accepted for Keras compatibility; both implementations compute the same function. */
+  public LSTM implementation(int mode) {
+    if (mode != 1 && mode != 2) throw new IllegalArgumentException("LSTM: implementation must be 1 or 2, got " + mode);
+    this.implementation = mode;
+    return this;
+  }
+
+  public Activation recurrentActivation() {
+    return recurrentActivation;
+  }
+
+  public Weight kernel() {
+    return kernel;
+  }
+
+  public Weight recurrentKernel() {
+    return recurrentKernel;
+  }
+
+  public Weight bias() {
+    return bias;
+  }
+
+  @Override
+  protected int stateCount() {
+    return 2;
+  }
+
+  @Override
+  protected void buildCell(long inputDim) {
+    kernel = addWeight("kernel", new long[] {inputDim, 4L * units}, kernelInitializer, true);
+    recurrentKernel = addWeight("recurrent_kernel", new long[] {units, 4L * units}, recurrentInitializer, true);
+    if (useBias) {
+      if (unitForgetBias) {
+        // bias_initializer for i, ones for f, bias_initializer for c and o.
+        bias = runtime().createWeight(name(), "bias", new long[] {4L * units}, (tf, seed) -> tf.concat(List.of(
+            biasInitializer.call(tf, new long[] {units}, seed),
+            tf.ones(tf.constant(new long[] {units}), TFloat32.class),
+            biasInitializer.call(tf, new long[] {2L * units}, seed + 1)), tf.constant(0)), true);
+        trackWeights(List.of(bias));
+      } else {
+        bias = addWeight("bias", new long[] {4L * units}, biasInitializer, true);
+      }
+    }
+  }
+
+  @Override
+  protected Operand<TFloat32> projectInputs(Ops tf, Operand<TFloat32> x) {
+    Operand<TFloat32> z = tf.linalg.matMul(x, kernel.variable());
+    return useBias ? tf.nn.biasAdd(z, bias.variable()) : z;
+  }
+
+  @Override
+  protected List<Operand<TFloat32>> step(Ops tf, Operand<TFloat32> projected, List<Operand<TFloat32>> states,
+      Operand<TFloat32> droppedH) {
+    Operand<TFloat32> c = states.get(1);
+    Operand<TFloat32> z = tf.math.add(projected, tf.linalg.matMul(droppedH, recurrentKernel.variable()));
+    List<Operand<TFloat32>> g = splitGates(tf, z, 4);
+    Operand<TFloat32> i = recurrentActivation.apply(tf, g.get(0));
+    Operand<TFloat32> f = recurrentActivation.apply(tf, g.get(1));
+    Operand<TFloat32> cNew = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, activation.apply(tf, g.get(2))));
+    Operand<TFloat32> o = recurrentActivation.apply(tf, g.get(3));
+    Operand<TFloat32> h = tf.math.mul(o, activation.apply(tf, cNew));
+    return List.of(h, cNew);
+  }
+
+  @Override
+  protected void addCellConfig(Map<String, Object> c) {
+    c.put("recurrent_activation", recurrentActivation.name());
+  }
+
+  @Override
+  protected void addCellInitConfig(Map<String, Object> c) {
+    c.put("unit_forget_bias", unitForgetBias);
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> c = super.getConfig();
+    c.put("implementation", implementation);
+    return c;
+  }
+}

@@ -1,0 +1,255 @@
+package io.jkeras.layers;
+
+import io.jkeras.Keras;
+import io.jkeras.backend.CallContext;
+import io.jkeras.backend.ModelRuntime;
+import io.jkeras.backend.Weight;
+import io.jkeras.data.FloatArray;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.utils.Names;
+import io.jkeras.utils.Shapes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The base of every layer, as in Keras: {@code build} creates the weights once the input shape
+ * is known, {@code call} computes the output, {@code getConfig} lists every constructor argument.
+ * Shapes are {@code long[]} with the batch dimension first and {@code -1} for Keras's None.
+ *
+ * <p>The type parameter is the concrete layer, so that setters chain in any order:
+ * {@code new LSTM(32).inputShape(3, 1).returnSequences(true)}.
+ */
+public abstract class Layer<L extends Layer<L>> {
+  private String name;
+  private boolean trainable = true;
+  private long[] batchInputShape;
+  private long[] builtInputShape;
+  private ModelRuntime runtime;
+  private final List<Weight> weights = new ArrayList<>();
+  /** Whether a mask arriving at this layer passes through unchanged (Keras's supports_masking). */
+  protected boolean supportsMasking;
+
+  @SuppressWarnings("unchecked")
+  protected final L self() {
+    return (L) this;
+  }
+
+  /** The Keras class name, as written to configs. */
+  public String className() {
+    return getClass().getSimpleName();
+  }
+
+  public String name() {
+    if (name == null) name = Keras.uniqueName(Names.toSnakeCase(className()));
+    return name;
+  }
+
+  public L name(String name) {
+    if (name == null || name.isEmpty() || name.contains("/")) {
+      throw new IllegalArgumentException("a layer name must be non-empty and contain no '/', got '" + name + "'");
+    }
+    this.name = name;
+    return self();
+  }
+
+  public boolean trainable() {
+    return trainable;
+  }
+
+  public L trainable(boolean trainable) {
+    this.trainable = trainable;
+    return self();
+  }
+
+  /** Keras's {@code input_shape}: the shape of one sample, -1 for unknown dims (None). */
+  public L inputShape(long... dims) {
+    this.batchInputShape = Shapes.withBatch(batchInputShape == null ? -1 : batchInputShape[0], dims);
+    return self();
+  }
+
+  /** Keras's {@code batch_input_shape} / {@code batch_shape}: the batch dimension first. */
+  public L batchInputShape(long... dims) {
+    if (dims.length < 1) throw new IllegalArgumentException(className() + ": batch_input_shape needs a batch dimension");
+    this.batchInputShape = dims.clone();
+    return self();
+  }
+
+  /** Keras's {@code batch_size} argument: fixes the batch dimension of the input shape. */
+  public L batchSize(long batchSize) {
+    if (batchInputShape == null) {
+      throw new IllegalStateException(name() + ": set inputShape before batchSize");
+    }
+    batchInputShape[0] = batchSize;
+    return self();
+  }
+
+  /** The declared input shape including the batch dimension, or null. */
+  public long[] batchInputShape() {
+    return batchInputShape == null ? null : batchInputShape.clone();
+  }
+
+  // ----- lifecycle -----
+
+  public final boolean isBuilt() {
+    return builtInputShape != null;
+  }
+
+  /** The shape this layer was built for (batch first), or null before build. */
+  public long[] builtInputShape() {
+    return builtInputShape == null ? null : builtInputShape.clone();
+  }
+
+  /** Builds the layer for {@code inputShape} in {@code runtime}; does nothing if already built. */
+  public final void build(ModelRuntime runtime, long[] inputShape) {
+    if (isBuilt()) return;
+    this.runtime = runtime;
+    checkInputShape(inputShape);
+    build(inputShape);
+    this.builtInputShape = inputShape.clone();
+  }
+
+  /** Validates the input rank/dims before anything reaches TensorFlow; throws naming the layer. */
+  protected void checkInputShape(long[] inputShape) {}
+
+  /** Creates the weights. The default creates none. */
+  protected void build(long[] inputShape) {}
+
+  protected final ModelRuntime runtime() {
+    if (runtime == null) throw new IllegalStateException("layer " + name() + " is not built yet");
+    return runtime;
+  }
+
+  /** Keras's {@code add_weight}: creates {@code name}-scoped variable in this layer. */
+  protected Weight addWeight(String weightName, long[] shape, Initializer initializer, boolean trainable) {
+    Weight w = runtime().createWeight(name(), weightName, shape, initializer, trainable);
+    weights.add(w);
+    return w;
+  }
+
+  /** Adds weights created by a wrapped layer, so that this layer reports them as its own. */
+  protected void trackWeights(List<Weight> inner) {
+    weights.addAll(inner);
+  }
+
+  /** Builds a wrapped layer in this layer's runtime. */
+  protected void buildInner(Layer<?> inner, long[] inputShape) {
+    inner.build(runtime(), inputShape);
+  }
+
+  /** The output shape for {@code inputShape} (both batch first). */
+  public abstract long[] computeOutputShape(long[] inputShape);
+
+  /**
+   * Computes the output. {@code mask} is the [batch, time] boolean mask of the input, or null.
+   */
+  public abstract Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask);
+
+  /** The mask of this layer's output; by default the input mask passes through if supported. */
+  public Operand<TBool> computeMask(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    return supportsMasking ? mask : null;
+  }
+
+  /** Whether {@code call} keeps state across calls (stateful RNNs). */
+  public boolean isStateful() {
+    return false;
+  }
+
+  /** Clears the states of a stateful layer; no-op otherwise. */
+  public void resetStates() {}
+
+  // ----- weights -----
+
+  /** All weights in Keras order: trainable ones first in creation order, then non-trainable. */
+  public List<Weight> weights() {
+    List<Weight> r = new ArrayList<>(trainableWeights());
+    r.addAll(nonTrainableWeights());
+    return r;
+  }
+
+  public List<Weight> trainableWeights() {
+    List<Weight> r = new ArrayList<>();
+    if (!trainable) return r;
+    for (Weight w : weights) if (w.trainable()) r.add(w);
+    return r;
+  }
+
+  public List<Weight> nonTrainableWeights() {
+    List<Weight> r = new ArrayList<>();
+    for (Weight w : weights) if (!trainable || !w.trainable()) r.add(w);
+    return r;
+  }
+
+  /** All weights in creation order, regardless of trainability (Keras's layer.weights order when all trainable). */
+  protected List<Weight> allWeights() {
+    return Collections.unmodifiableList(weights);
+  }
+
+  public long countParams() {
+    long n = 0;
+    for (Weight w : weights) n += w.size();
+    return n;
+  }
+
+  /** Keras's {@code get_weights}: current values in {@link #weights()} order. */
+  public List<FloatArray> getWeights() {
+    List<FloatArray> r = new ArrayList<>();
+    for (Weight w : weights()) r.add(w.value());
+    return r;
+  }
+
+  /** Keras's {@code set_weights}: values in {@link #weights()} order, shapes checked. */
+  public void setWeights(List<FloatArray> values) {
+    List<Weight> ws = weights();
+    if (values.size() != ws.size()) {
+      throw new IllegalArgumentException("layer " + name() + " has " + ws.size() + " weights ("
+          + ws + ") but " + values.size() + " values were given");
+    }
+    for (int i = 0; i < ws.size(); i++) ws.get(i).assign(values.get(i));
+  }
+
+  // ----- config -----
+
+  /**
+   * Keras 3's layer config: name, trainable, dtype policy, then the layer's own arguments
+   * ({@link #addConfig}).
+   */
+  public Map<String, Object> getConfig() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("name", name());
+    c.put("trainable", trainable);
+    c.put("dtype", dtypePolicy());
+    addConfig(c);
+    return c;
+  }
+
+  /** Adds the layer's own constructor arguments to {@code config}. */
+  protected void addConfig(Map<String, Object> config) {}
+
+  static Map<String, Object> dtypePolicy() {
+    Map<String, Object> inner = new LinkedHashMap<>();
+    inner.put("name", "float32");
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("module", "keras");
+    p.put("class_name", "DTypePolicy");
+    p.put("config", inner);
+    p.put("registered_name", null);
+    return p;
+  }
+
+  /** Shape check helper: throws naming this layer. */
+  protected final IllegalArgumentException shapeError(String what, long[] inputShape) {
+    return new IllegalArgumentException(
+        "layer " + name() + " (" + className() + "): " + what + ", got input shape " + Shapes.toString(inputShape));
+  }
+
+  @Override
+  public String toString() {
+    return name() + " (" + className() + ")";
+  }
+}

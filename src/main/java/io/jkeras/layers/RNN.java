@@ -1,0 +1,384 @@
+package io.jkeras.layers;
+
+import io.jkeras.activations.Activation;
+import io.jkeras.activations.Activations;
+import io.jkeras.backend.CallContext;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.initializers.Initializers;
+import io.jkeras.saving.KerasObjects;
+import io.jkeras.utils.Shapes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Unstack;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * What LSTM, GRU and SimpleRNN share (Keras's {@code RNN} base): the loop over timesteps,
+ * masks, {@code go_backwards}, {@code return_sequences}/{@code return_state}, stateful states
+ * kept in variables, and the dropout masks. A subclass supplies the cell: its weights, the input
+ * projection for all timesteps at once, and one recurrent step.
+ *
+ * <p>The loop is unrolled statically: gradients through TensorFlow While loops abort the JVM in
+ * this TensorFlow build, so the model builds one graph per distinct sequence length instead.
+ */
+public abstract class RNN<L extends RNN<L>> extends Layer<L> {
+  protected final int units;
+  protected Activation activation = Activations.get("tanh");
+  protected boolean useBias = true;
+  protected Initializer kernelInitializer = Initializers.get("glorot_uniform");
+  protected Initializer recurrentInitializer = Initializers.get("orthogonal");
+  protected Initializer biasInitializer = Initializers.get("zeros");
+  protected double dropout;
+  protected double recurrentDropout;
+  protected boolean returnSequences;
+  protected boolean returnState;
+  protected boolean goBackwards;
+  protected boolean stateful;
+  protected boolean unroll;
+  protected boolean zeroOutputForMask;
+  protected Long seed;
+  private List<Variable<TFloat32>> stateVariables = Collections.emptyList();
+
+  protected RNN(int units) {
+    if (units <= 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": units must be positive, got " + units);
+    this.units = units;
+    this.supportsMasking = true;
+  }
+
+  // ----- Keras arguments -----
+
+  public L activation(String name) {
+    return activation(Activations.get(name));
+  }
+
+  public L activation(Activation a) {
+    this.activation = a;
+    return self();
+  }
+
+  public L useBias(boolean useBias) {
+    this.useBias = useBias;
+    return self();
+  }
+
+  public L kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
+  public L kernelInitializer(Initializer init) {
+    this.kernelInitializer = init;
+    return self();
+  }
+
+  public L recurrentInitializer(String name) {
+    return recurrentInitializer(Initializers.get(name));
+  }
+
+  public L recurrentInitializer(Initializer init) {
+    this.recurrentInitializer = init;
+    return self();
+  }
+
+  public L biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
+  public L biasInitializer(Initializer init) {
+    this.biasInitializer = init;
+    return self();
+  }
+
+  /** Fraction of the inputs dropped in training (one mask per sequence, as Keras). */
+  public L dropout(double rate) {
+    checkRate("dropout", rate);
+    this.dropout = rate;
+    return self();
+  }
+
+  /** Fraction of the recurrent state dropped in training. */
+  public L recurrentDropout(double rate) {
+    checkRate("recurrent_dropout", rate);
+    this.recurrentDropout = rate;
+    return self();
+  }
+
+  private void checkRate(String field, double rate) {
+    if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException(className() + ": " + field + " must be in [0, 1), got " + rate);
+  }
+
+  public L returnSequences(boolean b) {
+    this.returnSequences = b;
+    return self();
+  }
+
+  public L returnState(boolean b) {
+    this.returnState = b;
+    return self();
+  }
+
+  public L goBackwards(boolean b) {
+    this.goBackwards = b;
+    return self();
+  }
+
+  /** Keeps the last state of each batch as the initial state of the next (needs a fixed batch size). */
+  public L stateful(boolean b) {
+    this.stateful = b;
+    return self();
+  }
+
+  /** Accepted for Keras compatibility: jkeras always unrolls. */
+  public L unroll(boolean b) {
+    this.unroll = b;
+    return self();
+  }
+
+  /** Whether masked timesteps output zeros (true) or repeat the previous output (false, Keras's default). */
+  public L zeroOutputForMask(boolean b) {
+    this.zeroOutputForMask = b;
+    return self();
+  }
+
+  public L seed(long seed) {
+    this.seed = seed;
+    return self();
+  }
+
+  public int units() {
+    return units;
+  }
+
+  public boolean returnSequences() {
+    return returnSequences;
+  }
+
+  public boolean returnState() {
+    return returnState;
+  }
+
+  public boolean goBackwards() {
+    return goBackwards;
+  }
+
+  @Override
+  public boolean isStateful() {
+    return stateful;
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  // ----- the cell, supplied by subclasses -----
+
+  /** Number of state tensors, each (batch, units): 2 for LSTM (h, c), 1 for GRU and SimpleRNN. */
+  protected abstract int stateCount();
+
+  /** Creates kernel, recurrent kernel and bias for {@code inputDim} input features. */
+  protected abstract void buildCell(long inputDim);
+
+  /** Projects all timesteps' inputs at once: (batch*time, features) to (batch*time, gates). */
+  protected abstract Operand<TFloat32> projectInputs(Ops tf, Operand<TFloat32> inputs2d);
+
+  /**
+   * One step: the projected input of this timestep, the previous states, and the previous h
+   * with recurrent dropout applied (used only in the recurrent matmul, as Keras does).
+   * Returns the new states; the first one is the step's output.
+   */
+  protected abstract List<Operand<TFloat32>> step(Ops tf, Operand<TFloat32> projected, List<Operand<TFloat32>> states,
+      Operand<TFloat32> droppedH);
+
+  // ----- Layer -----
+
+  @Override
+  protected void checkInputShape(long[] s) {
+    if (s.length != 3) throw shapeError("expected input of rank 3 (batch, timesteps, features)", s);
+    if (s[2] < 0) throw shapeError("the number of features (last dimension) must be known", s);
+    if (stateful && s[0] < 0) {
+      throw shapeError("a stateful RNN needs a fixed batch size: set batchInputShape(batch, timesteps, features)"
+          + " or batchSize(n) on the first layer", s);
+    }
+  }
+
+  @Override
+  protected final void build(long[] inputShape) {
+    buildCell(inputShape[2]);
+    if (stateful) {
+      List<Variable<TFloat32>> vars = new ArrayList<>();
+      for (int i = 0; i < stateCount(); i++) {
+        vars.add(runtime().createState(name(), "state_" + i, new long[] {inputShape[0], units}));
+      }
+      stateVariables = vars;
+    }
+  }
+
+  @Override
+  public long[] computeOutputShape(long[] s) {
+    return returnSequences ? new long[] {s[0], s[1], units} : new long[] {s[0], units};
+  }
+
+  @Override
+  public Operand<TBool> computeMask(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    return returnSequences ? mask : null;
+  }
+
+  @Override
+  public void resetStates() {
+    if (!stateful || !isBuilt()) return;
+    Ops tf = runtime().tf().withSubScope(name());
+    List<org.tensorflow.op.Op> resets = new ArrayList<>();
+    for (Variable<TFloat32> v : stateVariables) {
+      resets.add(tf.assign(v, tf.zerosLike(v)));
+    }
+    runtime().runTargets(resets);
+  }
+
+  /** The final states of the last call (h, or h and c), for {@code return_state}. */
+  private List<Operand<TFloat32>> lastStates = Collections.emptyList();
+
+  /** States after the last built call: [h] or [h, c]. Used by return_state and Bidirectional. */
+  public List<Operand<TFloat32>> lastStates() {
+    return lastStates;
+  }
+
+  @Override
+  public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    Ops tf = ctx.tf().withSubScope(name());
+    long[] s = inputs.shape().asArray();
+    int steps = (int) s[1];
+    if (steps < 0) throw shapeError("the number of timesteps must be known when the graph is built", s);
+    if (steps == 0) throw shapeError("sequences must have at least one timestep", s);
+    long features = s[2];
+
+    Operand<TFloat32> x = inputs;
+    if (ctx.training() && dropout > 0) {
+      // One input mask per sequence, shared by all timesteps (Keras's RNN dropout).
+      Operand<TFloat32> m = dropoutMask(ctx, tf, tf.stridedSlice(tf.shape(inputs), tf.constant(new int[] {0}),
+          tf.constant(new int[] {1}), tf.constant(new int[] {1})), features, dropout);
+      x = tf.math.mul(x, tf.expandDims(m, tf.constant(1)));
+    }
+    // Input projection of every timestep in one matmul.
+    Operand<TFloat32> proj = projectInputs(tf, tf.reshape(x, tf.constant(new long[] {-1, features})));
+    long gates = proj.shape().get(1);
+    proj = tf.reshape(proj, tf.constant(new long[] {-1, steps, gates}));
+    List<Operand<TFloat32>> xs = new ArrayList<>();
+    for (org.tensorflow.Output<TFloat32> o : tf.unstack(proj, (long) steps, Unstack.axis(1L)).output()) xs.add(o);
+    List<Operand<TFloat32>> ms = new ArrayList<>();
+    if (mask != null) {
+      Operand<TFloat32> mf = tf.dtypes.cast(mask, TFloat32.class);
+      for (org.tensorflow.Output<TFloat32> o : tf.unstack(mf, (long) steps, Unstack.axis(1L)).output()) {
+        ms.add(tf.expandDims(o, tf.constant(1)));
+      }
+    }
+    if (goBackwards) {
+      Collections.reverse(xs);
+      Collections.reverse(ms);
+    }
+
+    Operand<TInt32> batch = tf.stridedSlice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {1}),
+        tf.constant(new int[] {1}));
+    List<Operand<TFloat32>> states = new ArrayList<>();
+    for (int i = 0; i < stateCount(); i++) {
+      states.add(stateful ? tf.identity(stateVariables.get(i)) : zeros(tf, batch));
+    }
+    Operand<TFloat32> recMask = ctx.training() && recurrentDropout > 0
+        ? dropoutMask(ctx, tf, batch, units, recurrentDropout) : null;
+
+    List<Operand<TFloat32>> outputs = new ArrayList<>();
+    Operand<TFloat32> prevOut = zeros(tf, batch);
+    for (int t = 0; t < steps; t++) {
+      Operand<TFloat32> h = states.get(0);
+      Operand<TFloat32> droppedH = recMask == null ? h : tf.math.mul(h, recMask);
+      List<Operand<TFloat32>> next = step(tf, xs.get(t), states, droppedH);
+      Operand<TFloat32> out = next.get(0);
+      if (!ms.isEmpty()) {
+        // Masked step: states carry through unchanged; output repeats (or zeroes).
+        Operand<TFloat32> m = ms.get(t);
+        Operand<TFloat32> keep = tf.math.sub(tf.constant(1f), m);
+        List<Operand<TFloat32>> blended = new ArrayList<>();
+        for (int i = 0; i < next.size(); i++) {
+          blended.add(tf.math.add(tf.math.mul(m, next.get(i)), tf.math.mul(keep, states.get(i))));
+        }
+        out = zeroOutputForMask ? tf.math.mul(m, out) : tf.math.add(tf.math.mul(m, out), tf.math.mul(keep, prevOut));
+        next = blended;
+      }
+      states = next;
+      prevOut = out;
+      if (returnSequences) outputs.add(out);
+    }
+    if (stateful) {
+      for (int i = 0; i < stateCount(); i++) ctx.addStateUpdate(tf.assign(stateVariables.get(i), states.get(i)));
+    }
+    lastStates = states;
+    if (returnSequences) {
+      return tf.stack(outputs, org.tensorflow.op.core.Stack.axis(1L));
+    }
+    return prevOut;
+  }
+
+  private Operand<TFloat32> zeros(Ops tf, Operand<TInt32> batch) {
+    return tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0)), tf.constant(0f));
+  }
+
+  private Operand<TFloat32> dropoutMask(CallContext ctx, Ops tf, Operand<TInt32> batch, long dim, double rate) {
+    Operand<TInt32> shape = tf.concat(List.of(batch, tf.constant(new int[] {(int) dim})), tf.constant(0));
+    long s = seed != null ? seed : ctx.nextSeed();
+    Operand<TFloat32> u = tf.random.randomUniform(shape, TFloat32.class, RandomUniform.seed(s).seed2(ctx.nextSeed()));
+    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)), TFloat32.class);
+    return tf.math.mul(keep, tf.constant((float) (1 / (1 - rate))));
+  }
+
+  /** Splits a (batch, k*units) tensor into k gate blocks. */
+  protected final List<Operand<TFloat32>> splitGates(Ops tf, Operand<TFloat32> z, int k) {
+    List<Operand<TFloat32>> r = new ArrayList<>();
+    for (org.tensorflow.Output<TFloat32> o : tf.split(tf.constant(1), z, (long) k).output()) r.add(o);
+    return r;
+  }
+
+  @Override
+  protected void addConfig(Map<String, Object> c) {
+    c.put("return_sequences", returnSequences);
+    c.put("return_state", returnState);
+    c.put("go_backwards", goBackwards);
+    c.put("stateful", stateful);
+    c.put("unroll", unroll);
+    c.put("zero_output_for_mask", zeroOutputForMask);
+    c.put("units", units);
+    c.put("activation", activation.name());
+    addCellConfig(c);
+    c.put("use_bias", useBias);
+    c.put("kernel_initializer", KerasObjects.initializer(kernelInitializer));
+    c.put("recurrent_initializer", KerasObjects.initializer(recurrentInitializer));
+    c.put("bias_initializer", KerasObjects.initializer(biasInitializer));
+    addCellInitConfig(c);
+    c.put("kernel_regularizer", null);
+    c.put("recurrent_regularizer", null);
+    c.put("bias_regularizer", null);
+    c.put("activity_regularizer", null);
+    c.put("kernel_constraint", null);
+    c.put("recurrent_constraint", null);
+    c.put("bias_constraint", null);
+    c.put("dropout", dropout);
+    c.put("recurrent_dropout", recurrentDropout);
+    c.put("seed", seed);
+  }
+
+  /** Cell-specific arguments right after "activation" (recurrent_activation...). */
+  protected void addCellConfig(Map<String, Object> c) {}
+
+  /** Cell-specific arguments after the initializers (unit_forget_bias, reset_after...). */
+  protected void addCellInitConfig(Map<String, Object> c) {}
+
+  @Override
+  public String toString() {
+    return name() + " (" + className() + " " + units + ", input " + Shapes.toString(builtInputShape() == null ? new long[0] : builtInputShape()) + ")";
+  }
+}

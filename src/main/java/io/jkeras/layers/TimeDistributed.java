@@ -1,0 +1,73 @@
+package io.jkeras.layers;
+
+import io.jkeras.backend.CallContext;
+import io.jkeras.utils.Shapes;
+import java.util.Arrays;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras's {@code TimeDistributed}: applies the wrapped layer to every timestep, by folding
+ * (batch, time) into one axis. The wrapped layer's weights are this layer's weights.
+ */
+public final class TimeDistributed extends Layer<TimeDistributed> {
+  private final Layer<?> layer;
+
+  public TimeDistributed(Layer<?> layer) {
+    if (layer.isStateful()) throw new IllegalArgumentException("TimeDistributed cannot wrap a stateful layer");
+    this.layer = layer;
+    this.supportsMasking = true;
+  }
+
+  public Layer<?> layer() {
+    return layer;
+  }
+
+  private static long[] innerShape(long[] s) {
+    long[] r = new long[s.length - 1];
+    r[0] = -1;
+    System.arraycopy(s, 2, r, 1, s.length - 2);
+    return r;
+  }
+
+  @Override
+  protected void checkInputShape(long[] s) {
+    if (s.length < 3) throw shapeError("TimeDistributed expects (batch, timesteps, ...)", s);
+  }
+
+  @Override
+  protected void build(long[] inputShape) {
+    buildInner(layer, innerShape(inputShape));
+    trackWeights(layer.allWeights());
+  }
+
+  @Override
+  public long[] computeOutputShape(long[] s) {
+    long[] inner = layer.computeOutputShape(innerShape(s));
+    long[] out = new long[inner.length + 1];
+    out[0] = s[0];
+    out[1] = s[1];
+    System.arraycopy(inner, 1, out, 2, inner.length - 1);
+    return out;
+  }
+
+  @Override
+  public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    Ops tf = ctx.tf();
+    long[] s = inputs.shape().asArray();
+    if (s[1] < 0) throw shapeError("TimeDistributed needs a known number of timesteps", s);
+    Operand<TFloat32> folded = tf.reshape(inputs, tf.constant(innerShape(s)));
+    Operand<TFloat32> y = layer.call(ctx, folded, null);
+    long[] inner = y.shape().asArray();
+    long[] out = Shapes.concat(new long[] {-1, s[1]}, Arrays.copyOfRange(inner, 1, inner.length));
+    return tf.reshape(y, tf.constant(out));
+  }
+
+  @Override
+  protected void addConfig(Map<String, Object> c) {
+    c.put("layer", io.jkeras.saving.KerasObjects.serialize("keras.layers", layer.className(), layer.getConfig()));
+  }
+}

@@ -1,0 +1,196 @@
+package io.jkeras.models;
+
+import io.jkeras.Keras;
+import io.jkeras.backend.CallContext;
+import io.jkeras.backend.ModelRuntime;
+import io.jkeras.layers.InputLayer;
+import io.jkeras.layers.Layer;
+import io.jkeras.layers.RNN;
+import io.jkeras.utils.Shapes;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/** Keras's {@code Sequential}: a plain stack of layers, each feeding the next. */
+public class Sequential extends Model {
+  private final List<Layer<?>> layers = new ArrayList<>();
+  private String name;
+  private long[] inputBatchShape;
+
+  public Sequential() {}
+
+  public Sequential(String name) {
+    this.name = name;
+  }
+
+  public Sequential(Layer<?>... layers) {
+    for (Layer<?> l : layers) add(l);
+  }
+
+  @Override
+  public String name() {
+    if (name == null) name = Keras.uniqueName("sequential");
+    return name;
+  }
+
+  public Sequential name(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** Appends a layer; an InputLayer (or the first layer's inputShape) fixes the input shape. */
+  public Sequential add(Layer<?> layer) {
+    if (layer == null) throw new IllegalArgumentException("layer is null");
+    if (isBuilt()) throw new IllegalStateException("cannot add layer " + layer.name() + ": model " + name() + " is already built");
+    for (Layer<?> l : layers) {
+      if (l == layer) throw new IllegalArgumentException("layer " + layer.name() + " is already in model " + name());
+      if (l.name().equals(layer.name())) {
+        throw new IllegalArgumentException("model " + name() + " already has a layer named '" + layer.name() + "'");
+      }
+    }
+    if (layer instanceof InputLayer) {
+      if (!layers.isEmpty()) throw new IllegalArgumentException("an InputLayer must come first in a Sequential model");
+      inputBatchShape = layer.batchInputShape();
+      return this;
+    }
+    if (layer instanceof RNN && ((RNN<?>) layer).returnState()) {
+      throw new IllegalArgumentException("layer " + layer.name() + " has return_state=true: its several outputs cannot feed"
+          + " the next layer of a Sequential model (Keras refuses it too)");
+    }
+    if (layers.isEmpty() && inputBatchShape == null && layer.batchInputShape() != null) {
+      inputBatchShape = layer.batchInputShape();
+    }
+    layers.add(layer);
+    return this;
+  }
+
+  /** Removes the last layer (Keras's {@code pop}). */
+  public Layer<?> pop() {
+    if (layers.isEmpty()) throw new IllegalStateException("model " + name() + " has no layers");
+    if (isBuilt()) throw new IllegalStateException("cannot pop from built model " + name());
+    return layers.remove(layers.size() - 1);
+  }
+
+  @Override
+  public List<Layer<?>> layers() {
+    return Collections.unmodifiableList(layers);
+  }
+
+  public Layer<?> getLayer(String layerName) {
+    for (Layer<?> l : layers) if (l.name().equals(layerName)) return l;
+    throw new IllegalArgumentException("model " + name() + " has no layer '" + layerName + "'");
+  }
+
+  public Layer<?> getLayer(int index) {
+    return layers.get(index);
+  }
+
+  @Override
+  public long[] inputBatchShape() {
+    return inputBatchShape == null ? null : inputBatchShape.clone();
+  }
+
+  @Override
+  protected void buildLayers(ModelRuntime runtime, long[] batchInputShape) {
+    if (inputBatchShape == null) inputBatchShape = batchInputShape.clone();
+    long[] shape = batchInputShape;
+    for (Layer<?> l : layers) {
+      l.build(runtime, shape);
+      shape = l.computeOutputShape(shape);
+    }
+  }
+
+  @Override
+  public long[] computeOutputShape(long[] batchInputShape) {
+    long[] shape = batchInputShape;
+    for (Layer<?> l : layers) shape = l.computeOutputShape(shape);
+    return shape;
+  }
+
+  @Override
+  protected Operand<TFloat32> forward(CallContext ctx, Operand<TFloat32> inputs) {
+    Operand<TFloat32> x = inputs;
+    Operand<TBool> mask = null;
+    for (Layer<?> l : layers) {
+      Operand<TFloat32> y = l.call(ctx, x, mask);
+      mask = l.computeMask(ctx, x, mask);
+      x = y;
+    }
+    return x;
+  }
+
+  // ----- summary -----
+
+  /** Prints Keras's summary table to standard output. */
+  public void summary() {
+    summary(System.out);
+  }
+
+  public void summary(PrintStream out) {
+    out.print(summaryString());
+    out.flush();
+  }
+
+  /**
+   * Keras's summary table: Layer (type), Output Shape, Param #, then total, trainable and
+   * non-trainable counts. Builds the model if its input shape is known.
+   */
+  public String summaryString() {
+    if (!isBuilt()) {
+      if (inputBatchShape == null) {
+        throw new IllegalStateException("model " + name() + " is not built: give the first layer an inputShape, "
+            + "or call build(...) or fit(...) first");
+      }
+      build(inputBatchShape);
+    }
+    int[] cols = {33, 26, 15};
+    StringBuilder b = new StringBuilder();
+    String line = "_".repeat(cols[0] + cols[1] + cols[2]) + "\n";
+    String thick = "=".repeat(cols[0] + cols[1] + cols[2]) + "\n";
+    b.append("Model: \"").append(name()).append("\"\n").append(line);
+    b.append(row(cols, " Layer (type)", "Output Shape", "Param #")).append(thick);
+    long[] shape = inputBatchShape;
+    long trainable = 0;
+    long nonTrainable = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer<?> l = layers.get(i);
+      shape = l.computeOutputShape(shape);
+      b.append(row(cols, " " + l.name() + " (" + l.className() + ")", Shapes.toString(shape), String.format(Locale.ROOT, "%,d", l.countParams())));
+      b.append(i < layers.size() - 1 ? "\n" : "");
+      for (io.jkeras.backend.Weight w : l.trainableWeights()) trainable += w.size();
+      for (io.jkeras.backend.Weight w : l.nonTrainableWeights()) nonTrainable += w.size();
+    }
+    b.append(thick);
+    b.append(String.format(Locale.ROOT, "Total params: %,d (%s)%n", trainable + nonTrainable, bytes(trainable + nonTrainable)));
+    b.append(String.format(Locale.ROOT, "Trainable params: %,d (%s)%n", trainable, bytes(trainable)));
+    b.append(String.format(Locale.ROOT, "Non-trainable params: %,d (%s)%n", nonTrainable, bytes(nonTrainable)));
+    b.append(line);
+    return b.toString();
+  }
+
+  private static String row(int[] cols, String a, String s, String p) {
+    return fit(a, cols[0]) + fit(s, cols[1]) + fit(p, cols[2]) + "\n";
+  }
+
+  private static String fit(String s, int w) {
+    if (s.length() >= w) return s.substring(0, w - 1) + " ";
+    return s + " ".repeat(w - s.length());
+  }
+
+  /** Keras's parameter memory, float32: "20.35 KB". */
+  private static String bytes(long params) {
+    double b = params * 4.0;
+    String[] units = {"B", "KB", "MB", "GB"};
+    int u = 0;
+    while (b >= 1024 && u < units.length - 1) {
+      b /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.2f %s", b, units[u]);
+  }
+}

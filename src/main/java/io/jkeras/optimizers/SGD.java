@@ -1,0 +1,54 @@
+package io.jkeras.optimizers;
+
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Output;
+import org.tensorflow.types.family.TType;
+
+/** Keras's {@code SGD}: learning_rate 0.01, momentum 0, nesterov false. */
+public final class SGD extends Optimizer {
+  private float momentum;
+  private boolean nesterov;
+
+  public SGD() {
+    super(0.01f);
+  }
+
+  public SGD(float learningRate) {
+    super(learningRate);
+  }
+
+  public SGD momentum(float momentum) {
+    if (momentum < 0 || momentum > 1) throw new IllegalArgumentException("SGD: momentum must be in [0, 1], got " + momentum);
+    this.momentum = momentum;
+    return this;
+  }
+
+  public SGD nesterov(boolean nesterov) {
+    this.nesterov = nesterov;
+    return this;
+  }
+
+  @Override
+  public String className() {
+    return "SGD";
+  }
+
+  @Override
+  protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
+    if (momentum == 0 && !nesterov) return new org.tensorflow.framework.optimizers.GradientDescent(graph, lr);
+    return new org.tensorflow.framework.optimizers.Momentum(graph, lr, momentum, nesterov) {
+      @Override
+      protected void createSlots(List<Output<? extends TType>> variables) {
+        if (firstSlotCreation()) super.createSlots(variables);
+      }
+    };
+  }
+
+  @Override
+  protected void addConfig(Map<String, Object> c) {
+    c.put("momentum", (double) momentum);
+    c.put("nesterov", nesterov);
+  }
+}
