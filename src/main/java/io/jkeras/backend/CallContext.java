@@ -2,7 +2,11 @@ package io.jkeras.backend;
 
 import io.jkeras.Keras;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 
@@ -16,6 +20,7 @@ public final class CallContext {
   private final boolean training;
   private final ModelRuntime runtime;
   private final List<Op> stateUpdates = new ArrayList<>();
+  private final Map<Weight, Operand<TFloat32>> reads = new LinkedHashMap<>();
 
   public CallContext(ModelRuntime runtime, Ops tf, boolean training) {
     this.runtime = runtime;
@@ -38,6 +43,22 @@ public final class CallContext {
   /** A seed for a random op (dropout), drawn from the global seed sequence. */
   public long nextSeed() {
     return Keras.nextSeed();
+  }
+
+  /**
+   * The value of {@code w} in this function. A training function reads each weight once, as a
+   * copy (Snapshot): the optimizer then updates the variables in place without any gradient op
+   * seeing a half-updated value, and gradients are taken with respect to these reads.
+   * (With TensorFlow's reference variables, ops that read a variable directly can observe an
+   * in-place update made later in the same step: measured, not hypothetical.)
+   */
+  public Operand<TFloat32> read(Weight w) {
+    return reads.computeIfAbsent(w, k -> training ? tf.snapshot(k.variable()) : k.variable());
+  }
+
+  /** The weights read by this function and the operands that read them. */
+  public Map<Weight, Operand<TFloat32>> reads() {
+    return reads;
   }
 
   public void addStateUpdate(Op op) {

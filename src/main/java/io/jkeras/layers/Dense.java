@@ -100,12 +100,12 @@ public final class Dense extends Layer<Dense> {
     int rank = inputs.shape().numDimensions();
     Operand<TFloat32> y;
     if (rank == 2) {
-      y = tf.linalg.matMul(inputs, kernel.variable());
+      y = tf.linalg.matMul(inputs, read(kernel));
     } else {
       // Apply to the last axis: fold the leading axes into one, then restore them.
       long inputDim = kernel.shape()[0];
       Operand<TFloat32> flat = tf.reshape(inputs, tf.constant(new long[] {-1, inputDim}));
-      Operand<TFloat32> y2 = tf.linalg.matMul(flat, kernel.variable());
+      Operand<TFloat32> y2 = tf.linalg.matMul(flat, read(kernel));
       long[] outShape = inputs.shape().asArray();
       outShape[outShape.length - 1] = units;
       boolean known = Arrays.stream(outShape, 1, outShape.length).allMatch(d -> d >= 0);
@@ -118,7 +118,7 @@ public final class Dense extends Layer<Dense> {
         y = tf.reshape(y2, tf.concat(List.of(lead, tf.constant(new int[] {units})), tf.constant(0)));
       }
     }
-    if (useBias) y = tf.nn.biasAdd(y, bias.variable());
+    if (useBias) y = tf.nn.biasAdd(y, read(bias));
     return activation.apply(tf, y);
   }
 

@@ -73,7 +73,7 @@ public final class Embedding extends Layer<Embedding> {
   public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
     Ops tf = ctx.tf();
     Operand<TInt32> ids = tf.dtypes.cast(inputs, TInt32.class);
-    return tf.gather(embeddings.variable(), ids, tf.constant(0));
+    return tf.gather(read(embeddings), ids, tf.constant(0));
   }
 
   @Override

@@ -92,15 +92,15 @@ public final class LSTM extends RNN<LSTM> {
 
   @Override
   protected Operand<TFloat32> projectInputs(Ops tf, Operand<TFloat32> x) {
-    Operand<TFloat32> z = tf.linalg.matMul(x, kernel.variable());
-    return useBias ? tf.nn.biasAdd(z, bias.variable()) : z;
+    Operand<TFloat32> z = tf.linalg.matMul(x, read(kernel));
+    return useBias ? tf.nn.biasAdd(z, read(bias)) : z;
   }
 
   @Override
   protected List<Operand<TFloat32>> step(Ops tf, Operand<TFloat32> projected, List<Operand<TFloat32>> states,
       Operand<TFloat32> droppedH) {
     Operand<TFloat32> c = states.get(1);
-    Operand<TFloat32> z = tf.math.add(projected, tf.linalg.matMul(droppedH, recurrentKernel.variable()));
+    Operand<TFloat32> z = tf.math.add(projected, tf.linalg.matMul(droppedH, read(recurrentKernel)));
     List<Operand<TFloat32>> g = splitGates(tf, z, 4);
     Operand<TFloat32> i = recurrentActivation.apply(tf, g.get(0));
     Operand<TFloat32> f = recurrentActivation.apply(tf, g.get(1));

@@ -32,6 +32,7 @@ public abstract class Layer<L extends Layer<L>> {
   private long[] builtInputShape;
   private ModelRuntime runtime;
   private final List<Weight> weights = new ArrayList<>();
+  private CallContext context;
   /** Whether a mask arriving at this layer passes through unchanged (Keras's supports_masking). */
   protected boolean supportsMasking;
 
@@ -144,6 +145,26 @@ public abstract class Layer<L extends Layer<L>> {
 
   /** The output shape for {@code inputShape} (both batch first). */
   public abstract long[] computeOutputShape(long[] inputShape);
+
+  /**
+   * Runs {@link #call} in {@code ctx}: what models and wrapper layers invoke, so that the layer
+   * reads its weights through the function being built ({@link #read}).
+   */
+  public final Operand<TFloat32> apply(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    CallContext previous = context;
+    context = ctx;
+    try {
+      return call(ctx, inputs, mask);
+    } finally {
+      context = previous;
+    }
+  }
+
+  /** The value of one of this layer's weights in the function being built. */
+  protected final Operand<TFloat32> read(Weight w) {
+    if (context == null) throw new IllegalStateException("layer " + name() + ": read() outside apply()");
+    return context.read(w);
+  }
 
   /**
    * Computes the output. {@code mask} is the [batch, time] boolean mask of the input, or null.

@@ -287,7 +287,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
         tf.constant(new int[] {1}));
     List<Operand<TFloat32>> states = new ArrayList<>();
     for (int i = 0; i < stateCount(); i++) {
-      states.add(stateful ? tf.identity(stateVariables.get(i)) : zeros(tf, batch));
+      states.add(stateful ? tf.snapshot(stateVariables.get(i)) : zeros(tf, batch));
     }
     Operand<TFloat32> recMask = ctx.training() && recurrentDropout > 0
         ? dropoutMask(ctx, tf, batch, units, recurrentDropout) : null;

@@ -60,7 +60,7 @@ public final class TimeDistributed extends Layer<TimeDistributed> {
     long[] s = inputs.shape().asArray();
     if (s[1] < 0) throw shapeError("TimeDistributed needs a known number of timesteps", s);
     Operand<TFloat32> folded = tf.reshape(inputs, tf.constant(innerShape(s)));
-    Operand<TFloat32> y = layer.call(ctx, folded, null);
+    Operand<TFloat32> y = layer.apply(ctx, folded, null);
     long[] inner = y.shape().asArray();
     long[] out = Shapes.concat(new long[] {-1, s[1]}, Arrays.copyOfRange(inner, 1, inner.length));
     return tf.reshape(y, tf.constant(out));

@@ -282,8 +282,15 @@ public abstract class Model implements AutoCloseable {
       List<Weight> trainable = trainableWeights();
       if (trainable.isEmpty()) throw new IllegalStateException("model " + name() + " has no trainable weights");
       List<Output<TFloat32>> vars = new ArrayList<>();
-      for (Weight w : trainable) vars.add(w.variable().asOutput());
-      Output<?>[] grads = rt.graph().addGradients(f.loss.asOutput(), vars.toArray(new Output<?>[0]));
+      List<Output<TFloat32>> reads = new ArrayList<>();
+      for (Weight w : trainable) {
+        Operand<TFloat32> read = ctx.reads().get(w);
+        if (read == null) throw new IllegalStateException("weight " + w.path() + " is not used by the forward pass");
+        vars.add(w.variable().asOutput());
+        reads.add(read.asOutput());
+      }
+      // Gradients with respect to this step's snapshot of each weight (see CallContext.read).
+      Output<?>[] grads = rt.graph().addGradients(f.loss.asOutput(), reads.toArray(new Output<?>[0]));
       List<Output<TFloat32>> gradList = new ArrayList<>();
       for (int i = 0; i < grads.length; i++) {
         if (grads[i] == null) {
@@ -293,7 +300,7 @@ public abstract class Model implements AutoCloseable {
         Output<TFloat32> g = (Output<TFloat32>) grads[i];
         gradList.add(g);
       }
-      Op train = optimizer.applyGradients(rt.graph(), rt.session(), gradList, vars, "train_step");
+      Op train = optimizer.applyGradients(rt.graph(), gradList, vars, "train_step");
       f.targets.add(train);
       // Stateful RNNs keep this batch's final states only after the update has read the old ones.
       Ops after = rt.tf().withControlDependencies(List.of(train));

@@ -117,7 +117,7 @@ public class Sequential extends Model {
     Operand<TFloat32> x = inputs;
     Operand<TBool> mask = null;
     for (Layer<?> l : layers) {
-      Operand<TFloat32> y = l.call(ctx, x, mask);
+      Operand<TFloat32> y = l.apply(ctx, x, mask);
       mask = l.computeMask(ctx, x, mask);
       x = y;
     }

@@ -83,7 +83,7 @@ public abstract class Optimizer {
    * Builds the op that applies {@code gradients} to {@code variables}. Called once per train
    * function; every call shares the same slots.
    */
-  public synchronized Op applyGradients(Graph graph, Session session, List<Output<TFloat32>> gradients,
+  public synchronized Op applyGradients(Graph graph, List<Output<TFloat32>> gradients,
       List<Output<TFloat32>> variables, String name) {
     if (impl == null) impl = create(graph, SENTINEL_LR);
     Set<String> before = constNames(graph);
@@ -92,7 +92,7 @@ public abstract class Optimizer {
       pairs.add(new org.tensorflow.framework.optimizers.Optimizer.GradAndVar<>(gradients.get(i), variables.get(i)));
     }
     Op op = impl.applyGradients(pairs, name);
-    findLearningRateConstants(graph, session, before);
+    findLearningRateConstants(graph, before);
     return op;
   }
 
@@ -107,25 +107,25 @@ public abstract class Optimizer {
   }
 
   @SuppressWarnings("unchecked")
-  private void findLearningRateConstants(Graph graph, Session session, Set<String> before) {
-    List<Output<TFloat32>> candidates = new ArrayList<>();
+  private void findLearningRateConstants(Graph graph, Set<String> before) {
+    // Read the constants' values from their attributes: running them could need the step's
+    // feeds (some optimizers create them under control dependencies on the gradients).
     Iterator<org.tensorflow.GraphOperation> it = graph.operations();
     while (it.hasNext()) {
-      Operation op = it.next();
-      if (op.type().equals("Const") && !before.contains(op.name())) {
-        Output<?> o = op.output(0);
-        if (o.dataType() == org.tensorflow.proto.DataType.DT_FLOAT && o.shape().numDimensions() == 0) {
-          candidates.add((Output<TFloat32>) o);
-        }
+      org.tensorflow.GraphOperation op = it.next();
+      if (!op.type().equals("Const") || before.contains(op.name())) continue;
+      Output<?> o = op.output(0);
+      if (o.dataType() != org.tensorflow.proto.DataType.DT_FLOAT || o.shape().numDimensions() != 0) continue;
+      org.tensorflow.proto.TensorProto t = op.attributes().getAttrValueProto("value").getTensor();
+      float v;
+      if (t.getFloatValCount() > 0) {
+        v = t.getFloatVal(0);
+      } else if (t.getTensorContent().size() == 4) {
+        v = java.nio.ByteBuffer.wrap(t.getTensorContent().toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat();
+      } else {
+        continue;
       }
-    }
-    if (candidates.isEmpty()) return;
-    Session.Runner r = session.runner();
-    for (Output<TFloat32> c : candidates) r.fetch(c);
-    try (org.tensorflow.Result res = r.run()) {
-      for (int i = 0; i < candidates.size(); i++) {
-        if (((TFloat32) res.get(i)).getFloat() == SENTINEL_LR) lrFeeds.add(candidates.get(i));
-      }
+      if (v == SENTINEL_LR) lrFeeds.add((Output<TFloat32>) o);
     }
   }
 
