@@ -60,6 +60,17 @@ public final class Embedding extends Layer<Embedding> {
   }
 
   @Override
+  public void checkInputData(io.jkeras.data.FloatArray data) {
+    float[] d = data.data();
+    for (int i = 0; i < d.length; i++) {
+      if (d[i] < 0 || d[i] >= inputDim || d[i] != Math.rint(d[i])) {
+        throw new IllegalArgumentException("layer " + name() + " (Embedding): input value " + d[i] + " at flat index " + i
+            + " is not an integer id in [0, " + inputDim + ")");
+      }
+    }
+  }
+
+  @Override
   protected void build(long[] inputShape) {
     embeddings = addWeight("embeddings", new long[] {inputDim, outputDim}, embeddingsInitializer, true);
   }

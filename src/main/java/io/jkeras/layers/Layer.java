@@ -118,6 +118,12 @@ public abstract class Layer<L extends Layer<L>> {
   /** Validates the input rank/dims before anything reaches TensorFlow; throws naming the layer. */
   protected void checkInputShape(long[] inputShape) {}
 
+  /**
+   * Checks raw input data before it is fed, when this is a model's first layer (Embedding
+   * checks its ids here). Throws IllegalArgumentException naming the layer.
+   */
+  public void checkInputData(FloatArray data) {}
+
   /** Creates the weights. The default creates none. */
   protected void build(long[] inputShape) {}
 

@@ -78,6 +78,7 @@ public abstract class Model implements AutoCloseable {
   /** The model's TensorFlow state, created on first build. */
   public final ModelRuntime runtime() {
     if (runtime == null) runtime = new ModelRuntime();
+    if (runtime.isClosed()) throw new IllegalStateException("model " + name() + " has been closed");
     return runtime;
   }
 
@@ -93,6 +94,7 @@ public abstract class Model implements AutoCloseable {
   }
 
   private void ensureBuilt(FloatArray x) {
+    runtime();
     if (isBuilt()) return;
     long[] declared = inputBatchShape();
     if (declared != null) {
@@ -182,6 +184,7 @@ public abstract class Model implements AutoCloseable {
     for (int i = 1; i < s.length; i++) {
       if (s[i] == 0) throw new IllegalArgumentException(what + " has an empty dimension: " + Shapes.toString(s));
     }
+    layers().get(0).checkInputData(x);
   }
 
   private void checkTargets(FloatArray x, FloatArray y, String what) {
