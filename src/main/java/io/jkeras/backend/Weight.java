@@ -16,6 +16,8 @@ public final class Weight {
   private final boolean trainable;
   private final Variable<TFloat32> variable;
   private final ModelRuntime runtime;
+  private io.jkeras.regularizers.Regularizer regularizer;
+  private io.jkeras.constraints.Constraint constraint;
 
   Weight(ModelRuntime runtime, String name, String path, long[] shape, boolean trainable, Variable<TFloat32> variable) {
     this.runtime = runtime;
@@ -50,6 +52,24 @@ public final class Weight {
 
   public Variable<TFloat32> variable() {
     return variable;
+  }
+
+  /** The penalty added to the training loss for this weight, or null. */
+  public io.jkeras.regularizers.Regularizer regularizer() {
+    return regularizer;
+  }
+
+  public void setRegularizer(io.jkeras.regularizers.Regularizer regularizer) {
+    this.regularizer = regularizer;
+  }
+
+  /** The constraint applied after each update, or null. */
+  public io.jkeras.constraints.Constraint constraint() {
+    return constraint;
+  }
+
+  public void setConstraint(io.jkeras.constraints.Constraint constraint) {
+    this.constraint = constraint;
   }
 
   /** Reads the current value from the session. */

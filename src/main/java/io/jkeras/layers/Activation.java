@@ -20,6 +20,12 @@ public final class Activation extends Layer<Activation> {
     this.supportsMasking = true;
   }
 
+  public static Activation fromConfig(io.jkeras.saving.Config c) {
+    Activation a = new Activation(c.activation("activation", "linear"));
+    a.readBaseConfig(c);
+    return a;
+  }
+
   public io.jkeras.activations.Activation activation() {
     return activation;
   }

@@ -25,8 +25,57 @@ public final class Dense extends Layer<Dense> {
   private boolean useBias = true;
   private Initializer kernelInitializer = Initializers.get("glorot_uniform");
   private Initializer biasInitializer = Initializers.get("zeros");
+  private io.jkeras.regularizers.Regularizer kernelRegularizer;
+  private io.jkeras.regularizers.Regularizer biasRegularizer;
+  private io.jkeras.constraints.Constraint kernelConstraint;
+  private io.jkeras.constraints.Constraint biasConstraint;
   private Weight kernel;
   private Weight bias;
+
+  /** Keras's {@code Dense.from_config} (Keras 1 names too: output_dim, init, W_regularizer...). */
+  public static Dense fromConfig(io.jkeras.saving.Config c) {
+    c.legacy("output_dim", "units");
+    c.legacy("init", "kernel_initializer");
+    c.legacy("W_regularizer", "kernel_regularizer");
+    c.legacy("b_regularizer", "bias_regularizer");
+    c.legacy("W_constraint", "kernel_constraint");
+    c.legacy("b_constraint", "bias_constraint");
+    c.legacy("bias", "use_bias");
+    Dense d = new Dense(c.getInt("units"));
+    d.readBaseConfig(c);
+    d.activation(c.activation("activation", "linear"));
+    d.useBias(c.getBool("use_bias", true));
+    d.kernelInitializer(c.initializer("kernel_initializer", "glorot_uniform"));
+    d.biasInitializer(c.initializer("bias_initializer", "zeros"));
+    d.kernelRegularizer = c.regularizer("kernel_regularizer");
+    d.biasRegularizer = c.regularizer("bias_regularizer");
+    d.kernelConstraint = c.constraint("kernel_constraint");
+    d.biasConstraint = c.constraint("bias_constraint");
+    c.requireNull("activity_regularizer", "activity regularization");
+    c.requireNull("lora_rank", "LoRA");
+    c.ignore("lora_alpha", "quantization_config");
+    return d;
+  }
+
+  public Dense kernelRegularizer(io.jkeras.regularizers.Regularizer r) {
+    this.kernelRegularizer = r;
+    return this;
+  }
+
+  public Dense biasRegularizer(io.jkeras.regularizers.Regularizer r) {
+    this.biasRegularizer = r;
+    return this;
+  }
+
+  public Dense kernelConstraint(io.jkeras.constraints.Constraint c) {
+    this.kernelConstraint = c;
+    return this;
+  }
+
+  public Dense biasConstraint(io.jkeras.constraints.Constraint c) {
+    this.biasConstraint = c;
+    return this;
+  }
 
   public Dense(int units) {
     if (units <= 0) throw new IllegalArgumentException("Dense: units must be positive, got " + units);
@@ -83,8 +132,8 @@ public final class Dense extends Layer<Dense> {
   @Override
   protected void build(long[] inputShape) {
     long inputDim = inputShape[inputShape.length - 1];
-    kernel = addWeight("kernel", new long[] {inputDim, units}, kernelInitializer, true);
-    if (useBias) bias = addWeight("bias", new long[] {units}, biasInitializer, true);
+    kernel = addWeight("kernel", new long[] {inputDim, units}, kernelInitializer, true, kernelRegularizer, kernelConstraint);
+    if (useBias) bias = addWeight("bias", new long[] {units}, biasInitializer, true, biasRegularizer, biasConstraint);
   }
 
   @Override
@@ -129,9 +178,9 @@ public final class Dense extends Layer<Dense> {
     c.put("use_bias", useBias);
     c.put("kernel_initializer", KerasObjects.initializer(kernelInitializer));
     c.put("bias_initializer", KerasObjects.initializer(biasInitializer));
-    c.put("kernel_regularizer", null);
-    c.put("bias_regularizer", null);
-    c.put("kernel_constraint", null);
-    c.put("bias_constraint", null);
+    c.put("kernel_regularizer", KerasObjects.regularizer(kernelRegularizer));
+    c.put("bias_regularizer", KerasObjects.regularizer(biasRegularizer));
+    c.put("kernel_constraint", KerasObjects.constraint(kernelConstraint));
+    c.put("bias_constraint", KerasObjects.constraint(biasConstraint));
   }
 }

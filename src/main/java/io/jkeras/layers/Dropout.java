@@ -26,6 +26,18 @@ public final class Dropout extends Layer<Dropout> {
     this.supportsMasking = true;
   }
 
+  /** Keras 1 called the rate "p". */
+  public static Dropout fromConfig(io.jkeras.saving.Config c) {
+    c.legacy("p", "rate");
+    Dropout d = new Dropout(c.getDouble("rate", Double.NaN));
+    d.readBaseConfig(c);
+    long[] ns = c.getShape("noise_shape");
+    if (ns != null) d.noiseShape(ns);
+    Long seed = c.getLongOrNull("seed");
+    if (seed != null) d.seed(seed);
+    return d;
+  }
+
   public double rate() {
     return rate;
   }

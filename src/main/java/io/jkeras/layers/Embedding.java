@@ -22,7 +22,29 @@ public final class Embedding extends Layer<Embedding> {
   private final int outputDim;
   private boolean maskZero;
   private Initializer embeddingsInitializer = Initializers.fromConfig("RandomUniform", null);
+  private io.jkeras.regularizers.Regularizer embeddingsRegularizer;
+  private io.jkeras.constraints.Constraint embeddingsConstraint;
   private Weight embeddings;
+
+  /** Keras's {@code Embedding.from_config}; Keras 1/2's input_length becomes the input shape. */
+  public static Embedding fromConfig(io.jkeras.saving.Config c) {
+    c.legacy("init", "embeddings_initializer");
+    c.legacy("W_regularizer", "embeddings_regularizer");
+    c.legacy("W_constraint", "embeddings_constraint");
+    Embedding e = new Embedding(c.getInt("input_dim"), c.getInt("output_dim"));
+    boolean hasShape = c.has("batch_input_shape") || c.has("batch_shape") || c.has("input_shape");
+    Integer length = c.has("input_length") ? c.getInt("input_length") : null;
+    e.readBaseConfig(c);
+    if (!hasShape && length != null) e.inputShape(length);
+    e.maskZero(c.getBool("mask_zero", false));
+    e.embeddingsInitializer(c.initializer("embeddings_initializer", "uniform"));
+    e.embeddingsRegularizer = c.regularizer("embeddings_regularizer");
+    e.embeddingsConstraint = c.constraint("embeddings_constraint");
+    c.requireNull("activity_regularizer", "activity regularization");
+    c.requireNull("lora_rank", "LoRA");
+    c.ignore("sparse", "dropout", "lora_alpha", "quantization_config");
+    return e;
+  }
 
   public Embedding(int inputDim, int outputDim) {
     if (inputDim <= 0 || outputDim <= 0) {
@@ -72,7 +94,8 @@ public final class Embedding extends Layer<Embedding> {
 
   @Override
   protected void build(long[] inputShape) {
-    embeddings = addWeight("embeddings", new long[] {inputDim, outputDim}, embeddingsInitializer, true);
+    embeddings = addWeight("embeddings", new long[] {inputDim, outputDim}, embeddingsInitializer, true,
+        embeddingsRegularizer, embeddingsConstraint);
   }
 
   @Override
@@ -98,9 +121,9 @@ public final class Embedding extends Layer<Embedding> {
     c.put("input_dim", inputDim);
     c.put("output_dim", outputDim);
     c.put("embeddings_initializer", KerasObjects.initializer(embeddingsInitializer));
-    c.put("embeddings_regularizer", null);
+    c.put("embeddings_regularizer", KerasObjects.regularizer(embeddingsRegularizer));
     c.put("activity_regularizer", null);
-    c.put("embeddings_constraint", null);
+    c.put("embeddings_constraint", KerasObjects.constraint(embeddingsConstraint));
     c.put("mask_zero", maskZero);
   }
 }

@@ -27,6 +27,28 @@ public final class InputLayer extends Layer<InputLayer> {
     return l;
   }
 
+  public static InputLayer fromConfig(io.jkeras.saving.Config c) {
+    InputLayer l = new InputLayer();
+    long[] shape = c.has("batch_shape") ? c.getShape("batch_shape") : c.getShape("batch_input_shape");
+    if (shape == null && c.has("shape")) shape = Shapes_withBatch(c.getShape("shape"));
+    if (shape == null) throw new io.jkeras.saving.KerasFormatException(c.path() + ": InputLayer needs batch_shape (or batch_input_shape)");
+    l.batchInputShape(shape);
+    if (c.has("batch_size")) l.batchSize(c.getInt("batch_size"));
+    if (c.has("name")) l.name(c.getString("name", null));
+    String dtype = c.has("dtype") && c.getNode("dtype").isTextual() ? c.getString("dtype", "float32") : "float32";
+    if (!dtype.equals("float32") && !dtype.startsWith("int")) {
+      throw new io.jkeras.saving.KerasFormatException(c.path() + ".dtype: unsupported input dtype " + dtype);
+    }
+    if (c.getBool("sparse", false)) throw new io.jkeras.saving.KerasFormatException(c.path() + ".sparse: sparse inputs are not supported");
+    if (c.getBool("ragged", false)) throw new io.jkeras.saving.KerasFormatException(c.path() + ".ragged: ragged inputs are not supported");
+    c.ignore("dtype", "batch_size", "input_tensor", "optional");
+    return l;
+  }
+
+  private static long[] Shapes_withBatch(long[] s) {
+    return s == null ? null : io.jkeras.utils.Shapes.withBatch(-1, s);
+  }
+
   @Override
   public long[] computeOutputShape(long[] inputShape) {
     return inputShape;

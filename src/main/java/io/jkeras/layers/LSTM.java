@@ -29,6 +29,20 @@ public final class LSTM extends RNN<LSTM> {
     super(units);
   }
 
+  /** Keras's {@code LSTM.from_config}; Keras 1's forget_bias_init "one" is unit_forget_bias. */
+  public static LSTM fromConfig(io.jkeras.saving.Config c) {
+    LSTM l = new LSTM(readUnits(c));
+    l.readRnnConfig(c);
+    l.recurrentActivation(c.activation("recurrent_activation", "sigmoid"));
+    if (c.has("forget_bias_init")) {
+      l.unitForgetBias("one".equals(c.getString("forget_bias_init", "one")));
+    } else {
+      l.unitForgetBias(c.getBool("unit_forget_bias", true));
+    }
+    l.implementation(c.getInt("implementation", 2) == 0 ? 2 : Math.min(2, Math.max(1, c.getInt("implementation", 2))));
+    return l;
+  }
+
   public LSTM recurrentActivation(String name) {
     return recurrentActivation(Activations.get(name));
   }
@@ -74,8 +88,9 @@ public final class LSTM extends RNN<LSTM> {
 
   @Override
   protected void buildCell(long inputDim) {
-    kernel = addWeight("kernel", new long[] {inputDim, 4L * units}, kernelInitializer, true);
-    recurrentKernel = addWeight("recurrent_kernel", new long[] {units, 4L * units}, recurrentInitializer, true);
+    kernel = addWeight("kernel", new long[] {inputDim, 4L * units}, kernelInitializer, true, kernelRegularizer, kernelConstraint);
+    recurrentKernel = addWeight("recurrent_kernel", new long[] {units, 4L * units}, recurrentInitializer, true,
+        recurrentRegularizer, recurrentConstraint);
     if (useBias) {
       if (unitForgetBias) {
         // bias_initializer for i, ones for f, bias_initializer for c and o.
@@ -83,9 +98,11 @@ public final class LSTM extends RNN<LSTM> {
             biasInitializer.call(tf, new long[] {units}, seed),
             tf.ones(tf.constant(new long[] {units}), TFloat32.class),
             biasInitializer.call(tf, new long[] {2L * units}, seed + 1)), tf.constant(0)), true);
+        bias.setRegularizer(biasRegularizer);
+        bias.setConstraint(biasConstraint);
         trackWeights(List.of(bias));
       } else {
-        bias = addWeight("bias", new long[] {4L * units}, biasInitializer, true);
+        bias = addWeight("bias", new long[] {4L * units}, biasInitializer, true, biasRegularizer, biasConstraint);
       }
     }
   }

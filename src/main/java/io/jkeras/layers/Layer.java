@@ -134,7 +134,15 @@ public abstract class Layer<L extends Layer<L>> {
 
   /** Keras's {@code add_weight}: creates {@code name}-scoped variable in this layer. */
   protected Weight addWeight(String weightName, long[] shape, Initializer initializer, boolean trainable) {
+    return addWeight(weightName, shape, initializer, trainable, null, null);
+  }
+
+  /** {@code add_weight} with a regularizer (penalty added to the loss) and a constraint (applied after updates). */
+  protected Weight addWeight(String weightName, long[] shape, Initializer initializer, boolean trainable,
+      io.jkeras.regularizers.Regularizer regularizer, io.jkeras.constraints.Constraint constraint) {
     Weight w = runtime().createWeight(name(), weightName, shape, initializer, trainable);
+    w.setRegularizer(regularizer);
+    w.setConstraint(constraint);
     weights.add(w);
     return w;
   }
@@ -253,6 +261,47 @@ public abstract class Layer<L extends Layer<L>> {
     c.put("dtype", dtypePolicy());
     addConfig(c);
     return c;
+  }
+
+  /**
+   * Reads the arguments every Keras layer takes (name, trainable, dtype and the input-shape
+   * forms of Keras 1, 2 and 3) from {@code c} into this layer.
+   */
+  protected L readBaseConfig(io.jkeras.saving.Config c) {
+    if (c.has("name")) name(c.getString("name", null));
+    trainable(c.getBool("trainable", true));
+    if (c.has("dtype")) {
+      com.fasterxml.jackson.databind.JsonNode d = c.getNode("dtype");
+      String dtype = d.isTextual() ? d.asText()
+          : d.path("config").path("name").asText(d.path("class_name").asText("?"));
+      if (!dtype.equals("float32")) {
+        throw new io.jkeras.saving.KerasFormatException(c.path() + ".dtype: only float32 is supported, got " + dtype);
+      }
+    }
+    c.ignore("input_dtype", "autocast");
+    long[] batchShape = c.has("batch_shape") ? c.getShape("batch_shape") : c.getShape("batch_input_shape");
+    long[] inputShape = c.getShape("input_shape");
+    if (batchShape != null) {
+      batchInputShape(batchShape);
+    } else if (inputShape != null) {
+      inputShape(inputShape);
+    } else if (c.has("input_dim")) {
+      // Keras 1/2: input_dim (and input_length for sequences) instead of a shape.
+      int dim = c.getInt("input_dim");
+      if (this instanceof Embedding) {
+        c.ignore("input_dim");
+      } else if (c.has("input_length")) {
+        inputShape(c.getInt("input_length"), dim);
+      } else if (this instanceof RNN) {
+        inputShape(-1, dim);
+      } else {
+        inputShape(dim);
+      }
+    }
+    c.ignore("input_length", "input_dim");
+    if (c.has("batch_size") && batchInputShape() != null) batchSize(c.getInt("batch_size"));
+    c.ignore("batch_size");
+    return self();
   }
 
   /** Adds the layer's own constructor arguments to {@code config}. */

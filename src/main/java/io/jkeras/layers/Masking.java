@@ -24,6 +24,12 @@ public final class Masking extends Layer<Masking> {
     this.supportsMasking = true;
   }
 
+  public static Masking fromConfig(io.jkeras.saving.Config c) {
+    Masking m = new Masking(c.getDouble("mask_value", 0.0));
+    m.readBaseConfig(c);
+    return m;
+  }
+
   @Override
   protected void checkInputShape(long[] s) {
     if (s.length < 3) throw shapeError("Masking expects (batch, timesteps, features)", s);

@@ -45,12 +45,70 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   protected boolean unroll;
   protected boolean zeroOutputForMask;
   protected Long seed;
+  protected io.jkeras.regularizers.Regularizer kernelRegularizer;
+  protected io.jkeras.regularizers.Regularizer recurrentRegularizer;
+  protected io.jkeras.regularizers.Regularizer biasRegularizer;
+  protected io.jkeras.constraints.Constraint kernelConstraint;
+  protected io.jkeras.constraints.Constraint recurrentConstraint;
+  protected io.jkeras.constraints.Constraint biasConstraint;
   private List<Variable<TFloat32>> stateVariables = Collections.emptyList();
 
   protected RNN(int units) {
     if (units <= 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": units must be positive, got " + units);
     this.units = units;
     this.supportsMasking = true;
+  }
+
+  /** The units of a recurrent layer's config; Keras 1 called it output_dim. */
+  protected static int readUnits(io.jkeras.saving.Config c) {
+    c.legacy("output_dim", "units");
+    return c.getInt("units");
+  }
+
+  /**
+   * Reads the arguments all recurrent layers share (Keras 1 names too: init, inner_init,
+   * inner_activation, dropout_W, dropout_U, W/U/b_regularizer, forget_bias_init).
+   */
+  protected L readRnnConfig(io.jkeras.saving.Config c) {
+    c.legacy("init", "kernel_initializer");
+    c.legacy("inner_init", "recurrent_initializer");
+    c.legacy("inner_activation", "recurrent_activation");
+    c.legacy("dropout_W", "dropout");
+    c.legacy("dropout_U", "recurrent_dropout");
+    c.legacy("W_regularizer", "kernel_regularizer");
+    c.legacy("U_regularizer", "recurrent_regularizer");
+    c.legacy("b_regularizer", "bias_regularizer");
+    c.legacy("W_constraint", "kernel_constraint");
+    c.legacy("U_constraint", "recurrent_constraint");
+    c.legacy("b_constraint", "bias_constraint");
+    readBaseConfig(c);
+    activation(c.activation("activation", "tanh"));
+    useBias(c.getBool("use_bias", true));
+    kernelInitializer(c.initializer("kernel_initializer", "glorot_uniform"));
+    recurrentInitializer(c.initializer("recurrent_initializer", "orthogonal"));
+    biasInitializer(c.initializer("bias_initializer", "zeros"));
+    kernelRegularizer = c.regularizer("kernel_regularizer");
+    recurrentRegularizer = c.regularizer("recurrent_regularizer");
+    biasRegularizer = c.regularizer("bias_regularizer");
+    kernelConstraint = c.constraint("kernel_constraint");
+    recurrentConstraint = c.constraint("recurrent_constraint");
+    biasConstraint = c.constraint("bias_constraint");
+    c.requireNull("activity_regularizer", "activity regularization");
+    dropout(c.getDouble("dropout", 0));
+    recurrentDropout(c.getDouble("recurrent_dropout", 0));
+    returnSequences(c.getBool("return_sequences", false));
+    returnState(c.getBool("return_state", false));
+    goBackwards(c.getBool("go_backwards", false));
+    stateful(c.getBool("stateful", false));
+    unroll(c.getBool("unroll", false));
+    zeroOutputForMask(c.getBool("zero_output_for_mask", false));
+    Long s = c.getLongOrNull("seed");
+    if (s != null) seed(s);
+    if (c.getBool("time_major", false)) {
+      throw new io.jkeras.saving.KerasFormatException(c.path() + ".time_major: time-major inputs are not supported");
+    }
+    c.ignore("consume_less", "use_cudnn");
+    return self();
   }
 
   // ----- Keras arguments -----
@@ -359,13 +417,13 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     c.put("recurrent_initializer", KerasObjects.initializer(recurrentInitializer));
     c.put("bias_initializer", KerasObjects.initializer(biasInitializer));
     addCellInitConfig(c);
-    c.put("kernel_regularizer", null);
-    c.put("recurrent_regularizer", null);
-    c.put("bias_regularizer", null);
+    c.put("kernel_regularizer", KerasObjects.regularizer(kernelRegularizer));
+    c.put("recurrent_regularizer", KerasObjects.regularizer(recurrentRegularizer));
+    c.put("bias_regularizer", KerasObjects.regularizer(biasRegularizer));
     c.put("activity_regularizer", null);
-    c.put("kernel_constraint", null);
-    c.put("recurrent_constraint", null);
-    c.put("bias_constraint", null);
+    c.put("kernel_constraint", KerasObjects.constraint(kernelConstraint));
+    c.put("recurrent_constraint", KerasObjects.constraint(recurrentConstraint));
+    c.put("bias_constraint", KerasObjects.constraint(biasConstraint));
     c.put("dropout", dropout);
     c.put("recurrent_dropout", recurrentDropout);
     c.put("seed", seed);

@@ -16,6 +16,12 @@ public final class RepeatVector extends Layer<RepeatVector> {
     this.n = n;
   }
 
+  public static RepeatVector fromConfig(io.jkeras.saving.Config c) {
+    RepeatVector r = new RepeatVector(c.getInt("n"));
+    r.readBaseConfig(c);
+    return r;
+  }
+
   @Override
   protected void checkInputShape(long[] s) {
     if (s.length != 2) throw shapeError("RepeatVector expects (batch, features)", s);

@@ -22,6 +22,11 @@ public final class TimeDistributed extends Layer<TimeDistributed> {
     this.supportsMasking = true;
   }
 
+  /** Reads name, trainable and input shape from a TimeDistributed config (the inner layer comes separately). */
+  public TimeDistributed readBaseConfigFrom(io.jkeras.saving.Config c) {
+    return readBaseConfig(c);
+  }
+
   public Layer<?> layer() {
     return layer;
   }

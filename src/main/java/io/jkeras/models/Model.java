@@ -281,6 +281,17 @@ public abstract class Model implements AutoCloseable {
         f.metricCounts.add(m.valuesPerSample(mt, seed, f.y, f.output));
       }
     }
+    if (kind != GraphFunction.Kind.PREDICT) {
+      // Weight regularization penalties count in the reported loss, as in Keras.
+      Operand<TFloat32> total = f.loss;
+      for (Weight w : weights()) {
+        if (w.regularizer() == null) continue;
+        Operand<TFloat32> read = ctx.reads().get(w);
+        if (read == null) read = w.variable();
+        total = tf.math.add(total, w.regularizer().call(tf.withSubScope("regularization"), read));
+      }
+      f.loss = total;
+    }
     if (kind == GraphFunction.Kind.TRAIN) {
       List<Weight> trainable = trainableWeights();
       if (trainable.isEmpty()) throw new IllegalStateException("model " + name() + " has no trainable weights");
@@ -304,6 +315,14 @@ public abstract class Model implements AutoCloseable {
         gradList.add(g);
       }
       Op train = optimizer.applyGradients(rt.graph(), gradList, vars, "train_step");
+      List<Op> constrained = new ArrayList<>();
+      Ops afterUpdate = rt.tf().withControlDependencies(List.of(train));
+      for (Weight w : trainable) {
+        if (w.constraint() != null) {
+          constrained.add(afterUpdate.assign(w.variable(), w.constraint().call(afterUpdate, afterUpdate.identity(w.variable()))));
+        }
+      }
+      if (!constrained.isEmpty()) train = rt.tf().withControlDependencies(constrained).noOp();
       f.targets.add(train);
       // Stateful RNNs keep this batch's final states only after the update has read the old ones.
       Ops after = rt.tf().withControlDependencies(List.of(train));

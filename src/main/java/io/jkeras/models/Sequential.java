@@ -21,6 +21,7 @@ public class Sequential extends Model {
   private final List<Layer<?>> layers = new ArrayList<>();
   private String name;
   private long[] inputBatchShape;
+  private String inputName;
 
   public Sequential() {}
 
@@ -56,6 +57,7 @@ public class Sequential extends Model {
     if (layer instanceof InputLayer) {
       if (!layers.isEmpty()) throw new IllegalArgumentException("an InputLayer must come first in a Sequential model");
       inputBatchShape = layer.batchInputShape();
+      inputName = layer.name();
       return this;
     }
     if (layer instanceof RNN && ((RNN<?>) layer).returnState()) {
@@ -88,6 +90,21 @@ public class Sequential extends Model {
 
   public Layer<?> getLayer(int index) {
     return layers.get(index);
+  }
+
+  /**
+   * The model input's name, as Keras names it: the InputLayer's name, or the one Keras 3 would
+   * give the InputLayer it creates ("input_layer", "input_layer_1"...).
+   */
+  public String inputName() {
+    if (inputName == null) inputName = io.jkeras.Keras.uniqueName("input_layer");
+    return inputName;
+  }
+
+  /** Fixes the input shape (Keras's build_input_shape) of a model whose first layer declares none. */
+  public void setInputBatchShape(long[] batchShape) {
+    if (isBuilt()) throw new IllegalStateException("model " + name() + " is already built");
+    this.inputBatchShape = batchShape.clone();
   }
 
   @Override

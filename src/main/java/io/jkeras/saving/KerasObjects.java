@@ -17,7 +17,22 @@ public final class KerasObjects {
     return m;
   }
 
+  /** A shape as Keras writes it: None as null. */
+  public static java.util.List<Object> shape(long[] s) {
+    java.util.List<Object> r = new java.util.ArrayList<>();
+    for (long d : s) r.add(d < 0 ? null : d);
+    return r;
+  }
+
   public static Map<String, Object> initializer(Initializer init) {
     return serialize("keras.initializers", init.className(), init.getConfig());
+  }
+
+  public static Map<String, Object> regularizer(io.jkeras.regularizers.Regularizer r) {
+    return r == null ? null : serialize("keras.regularizers", r.className(), r.getConfig());
+  }
+
+  public static Map<String, Object> constraint(io.jkeras.constraints.Constraint c) {
+    return c == null ? null : serialize("keras.constraints", c.className(), c.getConfig());
   }
 }
