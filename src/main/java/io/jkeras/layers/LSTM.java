@@ -82,6 +82,15 @@ public final class LSTM extends RNN<LSTM> {
   }
 
   @Override
+  protected LSTM newInstance() {
+    LSTM c = new LSTM(units);
+    c.recurrentActivation = recurrentActivation;
+    c.unitForgetBias = unitForgetBias;
+    c.implementation = implementation;
+    return c;
+  }
+
+  @Override
   protected int stateCount() {
     return 2;
   }

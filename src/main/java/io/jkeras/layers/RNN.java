@@ -235,6 +235,47 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     return activation;
   }
 
+  // ----- copies (Bidirectional) -----
+
+  /**
+   * A new, unbuilt layer of the same class with the same units and the same class-specific
+   * arguments (recurrent_activation, unit_forget_bias, reset_after...). Every RNN subclass
+   * implements it; {@link #copy} fills in the arguments this base class holds.
+   */
+  protected abstract L newInstance();
+
+  /**
+   * Keras's {@code from_config(get_config())} under a new name: an unbuilt layer of this class
+   * with every argument of this one, and no weights or states of its own. Bidirectional makes
+   * its forward and backward layers with it.
+   */
+  public L copy(String name) {
+    L c = newInstance();
+    RNN<L> r = c;
+    r.activation = activation;
+    r.useBias = useBias;
+    r.kernelInitializer = kernelInitializer;
+    r.recurrentInitializer = recurrentInitializer;
+    r.biasInitializer = biasInitializer;
+    r.dropout = dropout;
+    r.recurrentDropout = recurrentDropout;
+    r.returnSequences = returnSequences;
+    r.returnState = returnState;
+    r.goBackwards = goBackwards;
+    r.stateful = stateful;
+    r.unroll = unroll;
+    r.zeroOutputForMask = zeroOutputForMask;
+    r.seed = seed;
+    c.trainable(trainable());
+    long[] shape = batchInputShape();
+    if (shape != null) c.batchInputShape(shape);
+    return c.name(name);
+  }
+
+  public boolean zeroOutputForMask() {
+    return zeroOutputForMask;
+  }
+
   // ----- the cell, supplied by subclasses -----
 
   /** Number of state tensors, each (batch, units): 2 for LSTM (h, c), 1 for GRU and SimpleRNN. */

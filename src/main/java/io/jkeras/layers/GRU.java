@@ -1,0 +1,163 @@
+package io.jkeras.layers;
+
+import io.jkeras.activations.Activation;
+import io.jkeras.activations.Activations;
+import io.jkeras.backend.Weight;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras's {@code GRU}. Weights exactly as Keras: kernel (input_dim, 3*units), recurrent_kernel
+ * (units, 3*units), gates in the order z (update), r (reset), h (candidate), and a bias of shape
+ * (2, 3*units) with {@code reset_after} (the default since Keras 2.3: row 0 for the inputs, row 1
+ * for the recurrent state) or (3*units) without:
+ * <pre>
+ *   reset_after=true:   x = x W + b[0];  in = h U + b[1]
+ *                       z = σ(x_z + in_z);  r = σ(x_r + in_r);  hh = tanh(x_h + r * in_h)
+ *   reset_after=false:  x = x W + b
+ *                       z = σ(x_z + h U_z);  r = σ(x_r + h U_r);  hh = tanh(x_h + (r * h) U_h)
+ *   h' = z * h + (1 - z) * hh
+ * </pre>
+ * with σ the recurrent activation (sigmoid) and tanh the activation. Recurrent dropout drops h
+ * only where it enters a matmul with the recurrent kernel, as Keras does.
+ */
+public final class GRU extends RNN<GRU> {
+  private Activation recurrentActivation = Activations.get("sigmoid");
+  private boolean resetAfter = true;
+  private Weight kernel;
+  private Weight recurrentKernel;
+  private Weight bias;
+
+  public GRU(int units) {
+    super(units);
+  }
+
+  public GRU recurrentActivation(String name) {
+    return recurrentActivation(Activations.get(name));
+  }
+
+  public GRU recurrentActivation(Activation a) {
+    this.recurrentActivation = a;
+    return this;
+  }
+
+  /**
+   * Keras's {@code reset_after}: apply the reset gate after the recurrent matmul (true, the
+   * Keras 2.3+/3 default and cuDNN's convention, with separate input and recurrent biases) or
+   * before it (false, the original GRU and Keras 2.0-2.2's default).
+   */
+  public GRU resetAfter(boolean b) {
+    this.resetAfter = b;
+    return this;
+  }
+
+  public boolean resetAfter() {
+    return resetAfter;
+  }
+
+  public Activation recurrentActivation() {
+    return recurrentActivation;
+  }
+
+  public Weight kernel() {
+    return kernel;
+  }
+
+  public Weight recurrentKernel() {
+    return recurrentKernel;
+  }
+
+  public Weight bias() {
+    return bias;
+  }
+
+  @Override
+  protected GRU newInstance() {
+    GRU c = new GRU(units);
+    c.recurrentActivation = recurrentActivation;
+    c.resetAfter = resetAfter;
+    return c;
+  }
+
+  @Override
+  protected int stateCount() {
+    return 1;
+  }
+
+  @Override
+  protected void buildCell(long inputDim) {
+    kernel = addWeight("kernel", new long[] {inputDim, 3L * units}, kernelInitializer, true);
+    recurrentKernel = addWeight("recurrent_kernel", new long[] {units, 3L * units}, recurrentInitializer, true);
+    if (useBias) {
+      long[] shape = resetAfter ? new long[] {2, 3L * units} : new long[] {3L * units};
+      bias = addWeight("bias", shape, biasInitializer, true);
+    }
+  }
+
+  // Slices take int32 begin/size: the C++ gradient of Slice fails to build with int64 ones.
+
+  /** Row {@code row} of the (2, 3*units) bias. */
+  private Operand<TFloat32> biasRow(Ops tf, int row) {
+    return tf.reshape(
+        tf.slice(bias.variable(), tf.constant(new int[] {row, 0}), tf.constant(new int[] {1, 3 * units})),
+        tf.constant(new int[] {3 * units}));
+  }
+
+  /** Gate columns [from*units, (from + count)*units) of the recurrent kernel. */
+  private Operand<TFloat32> recurrentColumns(Ops tf, int from, int count) {
+    return tf.slice(recurrentKernel.variable(), tf.constant(new int[] {0, from * units}),
+        tf.constant(new int[] {units, count * units}));
+  }
+
+  @Override
+  protected Operand<TFloat32> projectInputs(Ops tf, Operand<TFloat32> x) {
+    Operand<TFloat32> z = tf.linalg.matMul(x, kernel.variable());
+    if (!useBias) return z;
+    return tf.nn.biasAdd(z, resetAfter ? biasRow(tf, 0) : bias.variable());
+  }
+
+  @Override
+  protected List<Operand<TFloat32>> step(Ops tf, Operand<TFloat32> projected, List<Operand<TFloat32>> states,
+      Operand<TFloat32> droppedH) {
+    Operand<TFloat32> h = states.get(0);
+    List<Operand<TFloat32>> x = splitGates(tf, projected, 3);
+    Operand<TFloat32> z;
+    Operand<TFloat32> r;
+    Operand<TFloat32> hh;
+    if (resetAfter) {
+      Operand<TFloat32> inner = tf.linalg.matMul(droppedH, recurrentKernel.variable());
+      if (useBias) inner = tf.nn.biasAdd(inner, biasRow(tf, 1));
+      List<Operand<TFloat32>> in = splitGates(tf, inner, 3);
+      z = recurrentActivation.apply(tf, tf.math.add(x.get(0), in.get(0)));
+      r = recurrentActivation.apply(tf, tf.math.add(x.get(1), in.get(1)));
+      hh = activation.apply(tf, tf.math.add(x.get(2), tf.math.mul(r, in.get(2))));
+    } else {
+      List<Operand<TFloat32>> in = splitGates(tf, tf.linalg.matMul(droppedH, recurrentColumns(tf, 0, 2)), 2);
+      z = recurrentActivation.apply(tf, tf.math.add(x.get(0), in.get(0)));
+      r = recurrentActivation.apply(tf, tf.math.add(x.get(1), in.get(1)));
+      Operand<TFloat32> rh = tf.linalg.matMul(tf.math.mul(r, droppedH), recurrentColumns(tf, 2, 1));
+      hh = activation.apply(tf, tf.math.add(x.get(2), rh));
+    }
+    // h' = z * h + (1 - z) * hh, on the undropped h.
+    Operand<TFloat32> hNew = tf.math.add(tf.math.mul(z, h), tf.math.mul(tf.math.sub(tf.constant(1f), z), hh));
+    return List.of(hNew);
+  }
+
+  @Override
+  protected void addCellConfig(Map<String, Object> c) {
+    c.put("recurrent_activation", recurrentActivation.name());
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> c = super.getConfig();
+    // Keras 3's GRU.get_config lists reset_after after recurrent_dropout, then seed.
+    Object seedValue = c.remove("seed");
+    c.put("reset_after", resetAfter);
+    c.put("seed", seedValue);
+    return c;
+  }
+}
