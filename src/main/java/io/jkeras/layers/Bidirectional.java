@@ -36,6 +36,29 @@ public final class Bidirectional extends Layer<Bidirectional> {
   /** One of {@link #MERGE_MODES}, or null for Keras's None. */
   private final String mergeMode;
 
+  /** Keras's {@code Bidirectional.from_config}: the wrapped layer, merge_mode and an optional backward_layer. */
+  public static Bidirectional fromConfig(io.jkeras.saving.Config c) {
+    com.fasterxml.jackson.databind.JsonNode inner = c.getNode("layer");
+    Layer<?> fwd = io.jkeras.saving.LayerRegistry.deserialize(inner, c.path() + ".layer", c.kerasMajor());
+    if (!(fwd instanceof RNN)) {
+      throw new io.jkeras.saving.KerasFormatException(c.path() + ".layer: Bidirectional needs a recurrent layer, got " + fwd.className());
+    }
+    RNN<?> bwd = null;
+    if (c.has("backward_layer")) {
+      Layer<?> b = io.jkeras.saving.LayerRegistry.deserialize(c.getNode("backward_layer"), c.path() + ".backward_layer", c.kerasMajor());
+      if (!(b instanceof RNN)) {
+        throw new io.jkeras.saving.KerasFormatException(c.path() + ".backward_layer: expected a recurrent layer, got " + b.className());
+      }
+      bwd = (RNN<?>) b;
+    }
+    c.ignore("backward_layer");
+    String mode = c.has("merge_mode") ? c.getString("merge_mode", "concat") : (c.raw().has("merge_mode") ? null : "concat");
+    c.ignore("merge_mode");
+    Bidirectional bi = new Bidirectional((RNN<?>) fwd, mode, bwd);
+    bi.readBaseConfig(c);
+    return bi;
+  }
+
   /** Wraps {@code layer} with merge_mode "concat". */
   public Bidirectional(RNN<?> layer) {
     this(layer, "concat", null);
@@ -210,8 +233,8 @@ public final class Bidirectional extends Layer<Bidirectional> {
   public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
     long[] s = inputs.shape().asArray();
     checkSingleOutput(s);
-    Operand<TFloat32> y = forwardLayer.call(ctx, inputs, mask);
-    Operand<TFloat32> yRev = backwardLayer.call(ctx, inputs, mask);
+    Operand<TFloat32> y = forwardLayer.apply(ctx, inputs, mask);
+    Operand<TFloat32> yRev = backwardLayer.apply(ctx, inputs, mask);
     Ops tf = ctx.tf().withSubScope(name());
     if (returnSequences()) {
       // The backward layer returns its sequence in processing order: put it back in input order.

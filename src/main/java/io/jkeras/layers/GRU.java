@@ -35,6 +35,16 @@ public final class GRU extends RNN<GRU> {
     super(units);
   }
 
+  /** Keras's {@code GRU.from_config}; reset_after defaults to false for Keras 1/2.2- files, as they were written. */
+  public static GRU fromConfig(io.jkeras.saving.Config c) {
+    GRU g = new GRU(readUnits(c));
+    g.readRnnConfig(c);
+    g.recurrentActivation(c.activation("recurrent_activation", "sigmoid"));
+    g.resetAfter(c.getBool("reset_after", c.kerasMajor() >= 3));
+    c.ignore("implementation");
+    return g;
+  }
+
   public GRU recurrentActivation(String name) {
     return recurrentActivation(Activations.get(name));
   }
@@ -89,11 +99,11 @@ public final class GRU extends RNN<GRU> {
 
   @Override
   protected void buildCell(long inputDim) {
-    kernel = addWeight("kernel", new long[] {inputDim, 3L * units}, kernelInitializer, true);
-    recurrentKernel = addWeight("recurrent_kernel", new long[] {units, 3L * units}, recurrentInitializer, true);
+    kernel = addKernel(inputDim, 3L * units);
+    recurrentKernel = addRecurrentKernel(units, 3L * units);
     if (useBias) {
       long[] shape = resetAfter ? new long[] {2, 3L * units} : new long[] {3L * units};
-      bias = addWeight("bias", shape, biasInitializer, true);
+      bias = addBias(shape);
     }
   }
 
@@ -102,21 +112,21 @@ public final class GRU extends RNN<GRU> {
   /** Row {@code row} of the (2, 3*units) bias. */
   private Operand<TFloat32> biasRow(Ops tf, int row) {
     return tf.reshape(
-        tf.slice(bias.variable(), tf.constant(new int[] {row, 0}), tf.constant(new int[] {1, 3 * units})),
+        tf.slice(read(bias), tf.constant(new int[] {row, 0}), tf.constant(new int[] {1, 3 * units})),
         tf.constant(new int[] {3 * units}));
   }
 
   /** Gate columns [from*units, (from + count)*units) of the recurrent kernel. */
   private Operand<TFloat32> recurrentColumns(Ops tf, int from, int count) {
-    return tf.slice(recurrentKernel.variable(), tf.constant(new int[] {0, from * units}),
+    return tf.slice(read(recurrentKernel), tf.constant(new int[] {0, from * units}),
         tf.constant(new int[] {units, count * units}));
   }
 
   @Override
   protected Operand<TFloat32> projectInputs(Ops tf, Operand<TFloat32> x) {
-    Operand<TFloat32> z = tf.linalg.matMul(x, kernel.variable());
+    Operand<TFloat32> z = tf.linalg.matMul(x, read(kernel));
     if (!useBias) return z;
-    return tf.nn.biasAdd(z, resetAfter ? biasRow(tf, 0) : bias.variable());
+    return tf.nn.biasAdd(z, resetAfter ? biasRow(tf, 0) : read(bias));
   }
 
   @Override
@@ -128,7 +138,7 @@ public final class GRU extends RNN<GRU> {
     Operand<TFloat32> r;
     Operand<TFloat32> hh;
     if (resetAfter) {
-      Operand<TFloat32> inner = tf.linalg.matMul(droppedH, recurrentKernel.variable());
+      Operand<TFloat32> inner = tf.linalg.matMul(droppedH, read(recurrentKernel));
       if (useBias) inner = tf.nn.biasAdd(inner, biasRow(tf, 1));
       List<Operand<TFloat32>> in = splitGates(tf, inner, 3);
       z = recurrentActivation.apply(tf, tf.math.add(x.get(0), in.get(0)));

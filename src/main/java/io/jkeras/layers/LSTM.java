@@ -97,9 +97,8 @@ public final class LSTM extends RNN<LSTM> {
 
   @Override
   protected void buildCell(long inputDim) {
-    kernel = addWeight("kernel", new long[] {inputDim, 4L * units}, kernelInitializer, true, kernelRegularizer, kernelConstraint);
-    recurrentKernel = addWeight("recurrent_kernel", new long[] {units, 4L * units}, recurrentInitializer, true,
-        recurrentRegularizer, recurrentConstraint);
+    kernel = addKernel(inputDim, 4L * units);
+    recurrentKernel = addRecurrentKernel(units, 4L * units);
     if (useBias) {
       if (unitForgetBias) {
         // bias_initializer for i, ones for f, bias_initializer for c and o.
@@ -111,7 +110,7 @@ public final class LSTM extends RNN<LSTM> {
         bias.setConstraint(biasConstraint);
         trackWeights(List.of(bias));
       } else {
-        bias = addWeight("bias", new long[] {4L * units}, biasInitializer, true, biasRegularizer, biasConstraint);
+        bias = addBias(4L * units);
       }
     }
   }

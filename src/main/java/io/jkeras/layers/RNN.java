@@ -266,6 +266,12 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     r.unroll = unroll;
     r.zeroOutputForMask = zeroOutputForMask;
     r.seed = seed;
+    r.kernelRegularizer = kernelRegularizer;
+    r.recurrentRegularizer = recurrentRegularizer;
+    r.biasRegularizer = biasRegularizer;
+    r.kernelConstraint = kernelConstraint;
+    r.recurrentConstraint = recurrentConstraint;
+    r.biasConstraint = biasConstraint;
     c.trainable(trainable());
     long[] shape = batchInputShape();
     if (shape != null) c.batchInputShape(shape);
@@ -280,6 +286,21 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
 
   /** Number of state tensors, each (batch, units): 2 for LSTM (h, c), 1 for GRU and SimpleRNN. */
   protected abstract int stateCount();
+
+  /** The cell's "kernel" with its initializer, regularizer and constraint. */
+  protected final io.jkeras.backend.Weight addKernel(long... shape) {
+    return addWeight("kernel", shape, kernelInitializer, true, kernelRegularizer, kernelConstraint);
+  }
+
+  /** The cell's "recurrent_kernel". */
+  protected final io.jkeras.backend.Weight addRecurrentKernel(long... shape) {
+    return addWeight("recurrent_kernel", shape, recurrentInitializer, true, recurrentRegularizer, recurrentConstraint);
+  }
+
+  /** The cell's "bias". */
+  protected final io.jkeras.backend.Weight addBias(long... shape) {
+    return addWeight("bias", shape, biasInitializer, true, biasRegularizer, biasConstraint);
+  }
 
   /** Creates kernel, recurrent kernel and bias for {@code inputDim} input features. */
   protected abstract void buildCell(long inputDim);

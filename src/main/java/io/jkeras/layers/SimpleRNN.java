@@ -19,6 +19,12 @@ public final class SimpleRNN extends RNN<SimpleRNN> {
   private Weight recurrentKernel;
   private Weight bias;
 
+  public static SimpleRNN fromConfig(io.jkeras.saving.Config c) {
+    SimpleRNN s = new SimpleRNN(readUnits(c));
+    s.readRnnConfig(c);
+    return s;
+  }
+
   public SimpleRNN(int units) {
     super(units);
   }
@@ -47,21 +53,21 @@ public final class SimpleRNN extends RNN<SimpleRNN> {
 
   @Override
   protected void buildCell(long inputDim) {
-    kernel = addWeight("kernel", new long[] {inputDim, units}, kernelInitializer, true);
-    recurrentKernel = addWeight("recurrent_kernel", new long[] {units, units}, recurrentInitializer, true);
-    if (useBias) bias = addWeight("bias", new long[] {units}, biasInitializer, true);
+    kernel = addKernel(inputDim, units);
+    recurrentKernel = addRecurrentKernel(units, units);
+    if (useBias) bias = addBias(units);
   }
 
   @Override
   protected Operand<TFloat32> projectInputs(Ops tf, Operand<TFloat32> x) {
-    Operand<TFloat32> z = tf.linalg.matMul(x, kernel.variable());
-    return useBias ? tf.nn.biasAdd(z, bias.variable()) : z;
+    Operand<TFloat32> z = tf.linalg.matMul(x, read(kernel));
+    return useBias ? tf.nn.biasAdd(z, read(bias)) : z;
   }
 
   @Override
   protected List<Operand<TFloat32>> step(Ops tf, Operand<TFloat32> projected, List<Operand<TFloat32>> states,
       Operand<TFloat32> droppedH) {
-    Operand<TFloat32> z = tf.math.add(projected, tf.linalg.matMul(droppedH, recurrentKernel.variable()));
+    Operand<TFloat32> z = tf.math.add(projected, tf.linalg.matMul(droppedH, read(recurrentKernel)));
     return List.of(activation.apply(tf, z));
   }
 }

@@ -76,6 +76,8 @@ public abstract class Optimizer {
     c.put("name", io.jkeras.utils.Names.toSnakeCase(className()));
     c.put("learning_rate", (double) learningRate);
     addConfig(c);
+    // Hyperparameters are float32 here; write them as the decimals they were given as (0.9, not 0.8999999761581421).
+    c.replaceAll((k, v) -> v instanceof Double ? Double.valueOf(Float.toString((float) (double) (Double) v)) : v);
     return c;
   }
 

@@ -35,6 +35,9 @@ public final class LayerRegistry {
     register("Masking", Masking::fromConfig);
     register("RepeatVector", RepeatVector::fromConfig);
     register("LSTM", LSTM::fromConfig);
+    register("GRU", io.jkeras.layers.GRU::fromConfig);
+    register("SimpleRNN", io.jkeras.layers.SimpleRNN::fromConfig);
+    register("Bidirectional", io.jkeras.layers.Bidirectional::fromConfig);
     register("TimeDistributed", LayerRegistry::timeDistributed);
     register("TimeDistributedDense", LayerRegistry::timeDistributedDense);
   }
