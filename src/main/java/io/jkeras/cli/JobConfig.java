@@ -1,0 +1,259 @@
+package io.jkeras.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jkeras.data.Alphabet;
+import io.jkeras.data.ArrayFiles;
+import io.jkeras.data.Dataset;
+import io.jkeras.data.TextSequences;
+import io.jkeras.models.FitOptions;
+import io.jkeras.models.Sequential;
+import io.jkeras.optimizers.Optimizer;
+import io.jkeras.saving.KerasFormatException;
+import io.jkeras.saving.KerasJson;
+import io.jkeras.saving.OptimizerConfigs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A training job: the model (Keras JSON inline or a path), Keras's compile and fit arguments,
+ * the data source and the output directory. Every field is checked here, before anything is
+ * built, and errors name the field and the allowed values. See config/*.json and README.md.
+ */
+public final class JobConfig {
+  static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description");
+  static final Set<String> COMPILE = Set.of("optimizer", "loss", "metrics");
+  static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states");
+  static final List<String> SOURCES = List.of("alphabet", "text", "arrays");
+
+  final Path file;
+  final JsonNode root;
+  final String name;
+  final Long seed;
+
+  private JobConfig(Path file, JsonNode root) {
+    this.file = file;
+    this.root = root;
+    checkKeys(root, TOP, "");
+    this.name = text(root, "name", null, "");
+    if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+      throw new ConfigException(file + ": field 'name' is required: letters, digits, '.', '_' or '-', got " + root.get("name"));
+    }
+    this.seed = root.has("seed") ? longValue(root, "seed") : null;
+  }
+
+  public static JobConfig read(Path file) {
+    if (!Files.isRegularFile(file)) throw new ConfigException(file + ": no such job file");
+    try {
+      return new JobConfig(file, KerasJson.parse(Files.readString(file)));
+    } catch (KerasFormatException e) {
+      throw new ConfigException(file + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkKeys(JsonNode n, Set<String> allowed, String prefix) {
+    Iterator<String> it = n.fieldNames();
+    while (it.hasNext()) {
+      String k = it.next();
+      if (!allowed.contains(k)) {
+        throw new ConfigException(file + ": unknown field '" + prefix + k + "'; allowed: " + new java.util.TreeSet<>(allowed));
+      }
+    }
+  }
+
+  private String text(JsonNode n, String key, String def, String prefix) {
+    JsonNode v = n.get(key);
+    if (v == null || v.isNull()) return def;
+    if (!v.isTextual()) throw new ConfigException(file + ": field '" + prefix + key + "' must be a string, got " + v);
+    return v.asText();
+  }
+
+  private int intValue(JsonNode n, String key, int def, String prefix, int min) {
+    JsonNode v = n.get(key);
+    if (v == null || v.isNull()) return def;
+    if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min) {
+      throw new ConfigException(file + ": field '" + prefix + key + "' must be an integer >= " + min + ", got " + v);
+    }
+    return v.asInt();
+  }
+
+  private long longValue(JsonNode n, String key) {
+    JsonNode v = n.get(key);
+    if (!v.isIntegralNumber()) throw new ConfigException(file + ": field '" + key + "' must be an integer, got " + v);
+    return v.asLong();
+  }
+
+  private boolean bool(JsonNode n, String key, boolean def, String prefix) {
+    JsonNode v = n.get(key);
+    if (v == null || v.isNull()) return def;
+    if (!v.isBoolean()) throw new ConfigException(file + ": field '" + prefix + key + "' must be true or false, got " + v);
+    return v.asBoolean();
+  }
+
+  private JsonNode object(String key) {
+    JsonNode v = root.get(key);
+    if (v == null || !v.isObject()) throw new ConfigException(file + ": field '" + key + "' must be an object, got " + v);
+    return v;
+  }
+
+  /** A path relative to the job file's directory, unless it exists relative to the working directory. */
+  Path resolve(String p) {
+    Path q = Path.of(p);
+    if (q.isAbsolute() || Files.exists(q)) return q;
+    Path parent = file.toAbsolutePath().getParent();
+    Path r = parent.resolve(p);
+    return Files.exists(r) ? r : q;
+  }
+
+  /** The model, from inline Keras JSON or a file. */
+  public Sequential model() {
+    JsonNode m = root.get("model");
+    if (m == null) throw new ConfigException(file + ": field 'model' is required (inline Keras JSON, or a path to one)");
+    try {
+      if (m.isTextual()) {
+        Path p = resolve(m.asText());
+        if (!Files.isRegularFile(p)) throw new ConfigException(file + ": field 'model': no such file " + p);
+        return KerasJson.read(p);
+      }
+      return KerasJson.fromTree(m, -1);
+    } catch (KerasFormatException e) {
+      throw new ConfigException(file + ": field 'model': " + e.getMessage(), e);
+    }
+  }
+
+  /** Compiles {@code model} with the job's Keras compile arguments. */
+  public void compile(Sequential model) {
+    JsonNode c = object("compile");
+    checkKeys(c, COMPILE, "compile.");
+    JsonNode opt = c.get("optimizer");
+    if (opt == null) throw new ConfigException(file + ": field 'compile.optimizer' is required, e.g. \"adam\"");
+    Optimizer optimizer;
+    try {
+      optimizer = OptimizerConfigs.fromConfig(opt, "compile.optimizer");
+    } catch (KerasFormatException e) {
+      throw new ConfigException(file + ": " + e.getMessage(), e);
+    }
+    String loss = text(c, "loss", null, "compile.");
+    if (loss == null) throw new ConfigException(file + ": field 'compile.loss' is required, e.g. \"categorical_crossentropy\"");
+    List<String> metrics = new ArrayList<>();
+    JsonNode m = c.get("metrics");
+    if (m != null && !m.isNull()) {
+      if (!m.isArray()) throw new ConfigException(file + ": field 'compile.metrics' must be a list of names, got " + m);
+      for (JsonNode x : m) metrics.add(x.asText());
+    }
+    try {
+      model.compile(optimizer, loss, metrics.toArray(new String[0]));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file + ": field 'compile': " + e.getMessage(), e);
+    }
+  }
+
+  /** Keras's fit arguments, with Keras's defaults. */
+  public FitOptions fitOptions() {
+    JsonNode f = root.has("fit") ? object("fit") : new ObjectMapper().createObjectNode();
+    checkKeys(f, FIT, "fit.");
+    FitOptions o = new FitOptions()
+        .epochs(intValue(f, "epochs", 1, "fit.", 0))
+        .batchSize(intValue(f, "batch_size", 32, "fit.", 1))
+        .shuffle(bool(f, "shuffle", true, "fit."))
+        .verbose(intValue(f, "verbose", 1, "fit.", 0));
+    if (o.verbose() > 2) throw new ConfigException(file + ": field 'fit.verbose' must be 0, 1 or 2");
+    JsonNode vs = f.get("validation_split");
+    if (vs != null) {
+      if (!vs.isNumber() || vs.asDouble() < 0 || vs.asDouble() >= 1) {
+        throw new ConfigException(file + ": field 'fit.validation_split' must be a number in [0, 1), got " + vs);
+      }
+      o.validationSplit(vs.asDouble());
+    }
+    return o;
+  }
+
+  /** "epoch" resets stateful layers after every epoch (the stateful tutorial's loop); "never" (default) does not. */
+  public boolean resetStatesEachEpoch() {
+    JsonNode f = root.get("fit");
+    String v = f == null ? "never" : text(f, "reset_states", "never", "fit.");
+    if (!v.equals("epoch") && !v.equals("never")) {
+      throw new ConfigException(file + ": field 'fit.reset_states' must be \"epoch\" or \"never\", got \"" + v + "\"");
+    }
+    return v.equals("epoch");
+  }
+
+  /** The output directory (default graphs/&lt;name&gt;). */
+  public Path output() {
+    String o = text(root, "output", null, "");
+    return o == null ? Path.of("graphs", name) : Path.of(o);
+  }
+
+  /** The data source's description, as stored next to the model (for generate). */
+  public JsonNode dataNode() {
+    return object("data");
+  }
+
+  /** Loads the data source. */
+  public Dataset data() {
+    JsonNode d = object("data");
+    String source = text(d, "source", null, "data.");
+    if (source == null || !SOURCES.contains(source)) {
+      throw new ConfigException(file + ": field 'data.source' must be one of " + SOURCES + ", got " + d.get("source"));
+    }
+    try {
+      switch (source) {
+        case "alphabet": {
+          checkKeys(d, Set.of("source", "framing", "seq_length", "samples", "seed"), "data.");
+          String framing = text(d, "framing", "one_char", "data.");
+          if (!Alphabet.FRAMINGS.contains(framing)) {
+            throw new ConfigException(file + ": field 'data.framing' must be one of " + Alphabet.FRAMINGS + ", got \"" + framing + "\"");
+          }
+          int seqLength = intValue(d, "seq_length", framing.equals("variable_length") ? 5 : 3, "data.", 1);
+          int samples = intValue(d, "samples", 1000, "data.", 1);
+          long dataSeed = d.has("seed") ? d.get("seed").asLong() : (seed == null ? 7 : seed);
+          return Alphabet.framing(framing, seqLength, samples, dataSeed);
+        }
+        case "text": {
+          checkKeys(d, Set.of("source", "path", "level", "lowercase", "seq_length", "step", "encoding", "targets", "max_samples"), "data.");
+          String path = text(d, "path", null, "data.");
+          if (path == null) throw new ConfigException(file + ": field 'data.path' is required for a text source");
+          Path p = resolve(path);
+          if (!Files.isRegularFile(p)) throw new ConfigException(file + ": field 'data.path': no such file " + p);
+          String level = text(d, "level", "char", "data.");
+          if (!level.equals("char") && !level.equals("word")) {
+            throw new ConfigException(file + ": field 'data.level' must be \"char\" or \"word\", got \"" + level + "\"");
+          }
+          String enc = text(d, "encoding", "normalized", "data.");
+          TextSequences.Encoding encoding;
+          try {
+            encoding = TextSequences.Encoding.valueOf(enc.toUpperCase(Locale.ROOT));
+          } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": field 'data.encoding' must be \"normalized\", \"onehot\" or \"ids\", got \"" + enc + "\"");
+          }
+          String targets = text(d, "targets", "next", "data.");
+          if (!targets.equals("next") && !targets.equals("sequence")) {
+            throw new ConfigException(file + ": field 'data.targets' must be \"next\" or \"sequence\", got \"" + targets + "\"");
+          }
+          TextSequences text = TextSequences.read(p, level.equals("char"), bool(d, "lowercase", true, "data."));
+          return text.windows(intValue(d, "seq_length", 50, "data.", 1), intValue(d, "step", 1, "data.", 1), encoding,
+              targets.equals("sequence"), intValue(d, "max_samples", 0, "data.", 0));
+        }
+        default: {
+          checkKeys(d, Set.of("source", "x", "y"), "data.");
+          String x = text(d, "x", null, "data.");
+          String y = text(d, "y", null, "data.");
+          if (x == null || y == null) throw new ConfigException(file + ": fields 'data.x' and 'data.y' are required for arrays");
+          return new Dataset(ArrayFiles.read(resolve(x)), ArrayFiles.read(resolve(y)), null);
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read data: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file + ": field 'data': " + e.getMessage(), e);
+    }
+  }
+}

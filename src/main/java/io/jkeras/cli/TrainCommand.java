@@ -1,0 +1,128 @@
+package io.jkeras.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jkeras.Keras;
+import io.jkeras.callbacks.Callback;
+import io.jkeras.callbacks.History;
+import io.jkeras.data.Dataset;
+import io.jkeras.models.FitOptions;
+import io.jkeras.models.Sequential;
+import io.jkeras.saving.ModelFiles;
+import io.jkeras.utils.Charts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code jkeras train job.json}: trains the job's model on its data and writes graphs/&lt;name&gt;/. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a model from a JSON job config and write it, its history and a chart to graphs/<name>/.")
+final class TrainCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "JOB", description = "the job config (see config/*.json)")
+  Path job;
+
+  @Override
+  public Integer call() throws Exception {
+    JobConfig cfg = JobConfig.read(job);
+    if (cfg.seed != null) Keras.setRandomSeed(cfg.seed);
+    FitOptions fit = cfg.fitOptions();
+    boolean resetEachEpoch = cfg.resetStatesEachEpoch();
+    Dataset data = cfg.data();
+    Path out = cfg.output();
+    try (Sequential model = cfg.model()) {
+      cfg.compile(model);
+      if (model.inputBatchShape() == null) {
+        long[] s = data.x().shape();
+        s[0] = -1;
+        model.build(s);
+      }
+      model.summary();
+      System.out.println("Training on " + data.x().length() + " samples: x " + io.jkeras.utils.Shapes.toString(data.x().shape())
+          + ", y " + io.jkeras.utils.Shapes.toString(data.y().shape()));
+      if (resetEachEpoch) {
+        fit.callbacks(new Callback() {
+          @Override
+          public void onEpochEnd(int epoch, Map<String, Double> logs) {
+            model().resetStates();
+          }
+        });
+      }
+      // Ctrl-C stops after the current batch; the model is still written before the JVM exits.
+      CountDownLatch written = new CountDownLatch(1);
+      Thread hook = new Thread(() -> {
+        System.err.println("\nInterrupted: stopping after the current batch and writing the model...");
+        model.stopTraining(true);
+        try {
+          written.await(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        History h = model.fit(data.x(), data.y(), fit);
+        if (resetEachEpoch) model.resetStates();
+        int batch = model.inputBatchShape()[0] > 0 ? (int) model.inputBatchShape()[0] : 32;
+        Map<String, Double> scores = model.evaluate(data.x(), data.y(), batch);
+        if (resetEachEpoch) model.resetStates();
+        StringBuilder line = new StringBuilder("Final evaluation on the training data:");
+        for (Map.Entry<String, Double> e : scores.entrySet()) {
+          line.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
+          if (e.getKey().contains("acc")) line.append(String.format(Locale.ROOT, " (%.2f%%)", 100 * e.getValue()));
+        }
+        System.out.println(line);
+        write(cfg, model, data, h, scores, out);
+        System.out.println("Wrote " + out + "/ (" + ModelFiles.CONFIG + ", " + ModelFiles.WEIGHTS + ", history.csv, history.png)");
+      } finally {
+        written.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // already exiting through Ctrl-C: the hook is waiting for us, and we are done.
+        }
+      }
+    }
+    return Main.OK;
+  }
+
+  private static void write(JobConfig cfg, Sequential model, Dataset data, History h, Map<String, Double> scores, Path out)
+      throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, String> extra = new LinkedHashMap<>();
+    extra.put("history.csv", historyCsv(h));
+    ObjectNode d = cfg.dataNode().deepCopy();
+    if (data.vocabulary() != null) d.set("vocabulary", json.valueToTree(data.vocabulary()));
+    extra.put("data.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(d));
+    extra.put("job.json", Files.readString(cfg.file));
+    extra.put("scores.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(scores));
+    ModelFiles.save(model, out, extra);
+    Charts.historyPng(h.history(), cfg.name, out.resolve("history.png"));
+  }
+
+  /** Keras CSVLogger's layout: epoch, then the logged keys in sorted order. */
+  static String historyCsv(History h) {
+    List<String> keys = new ArrayList<>(new java.util.TreeSet<>(h.history().keySet()));
+    StringBuilder b = new StringBuilder("epoch");
+    for (String k : keys) b.append(',').append(k);
+    b.append('\n');
+    List<Integer> epochs = h.epochs();
+    for (int i = 0; i < epochs.size(); i++) {
+      b.append(epochs.get(i));
+      for (String k : keys) {
+        List<Double> v = h.get(k);
+        b.append(',').append(i < v.size() ? v.get(i).toString() : "");
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,193 @@
+package io.jkeras.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jkeras.data.FloatArray;
+import io.jkeras.data.Npy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The jkeras command: each command end to end, and each error with its exit code and message. */
+class CliTest {
+  @TempDir static Path dir;
+  static Path modelDir;
+
+  /** Runs the CLI in-process, capturing stdout and stderr. */
+  static final class Run {
+    int code;
+    String out;
+    String err;
+  }
+
+  static Run run(String... args) {
+    PrintStream o = System.out;
+    PrintStream e = System.err;
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    ByteArrayOutputStream be = new ByteArrayOutputStream();
+    Run r = new Run();
+    try {
+      System.setOut(new PrintStream(bo, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(be, true, StandardCharsets.UTF_8));
+      r.code = Main.run(args);
+    } finally {
+      System.setOut(o);
+      System.setErr(e);
+    }
+    r.out = bo.toString(StandardCharsets.UTF_8);
+    r.err = be.toString(StandardCharsets.UTF_8);
+    return r;
+  }
+
+  static Path job(String name, String body) throws Exception {
+    Path p = dir.resolve(name + ".json");
+    Files.writeString(p, body);
+    return p;
+  }
+
+  static final String MODEL = "{\"module\": \"keras\", \"class_name\": \"Sequential\", \"config\": {\"name\": \"m\", \"layers\": ["
+      + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, 3, 1]}},"
+      + "{\"class_name\": \"LSTM\", \"config\": {\"units\": 16}},"
+      + "{\"class_name\": \"Dense\", \"config\": {\"units\": 26, \"activation\": \"softmax\"}}]}}";
+
+  @BeforeAll
+  static void trainSmallModel() throws Exception {
+    modelDir = dir.resolve("out/alpha");
+    Path job = job("alpha", "{\"name\": \"alpha\", \"seed\": 3, \"model\": " + MODEL + ", \"compile\": {\"optimizer\": "
+        + "{\"class_name\": \"Adam\", \"config\": {\"learning_rate\": 0.01}}, \"loss\": \"categorical_crossentropy\", \"metrics\": [\"accuracy\"]},"
+        + "\"fit\": {\"epochs\": 30, \"batch_size\": 4, \"verbose\": 2}, \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\", \"seq_length\": 3},"
+        + "\"output\": \"" + modelDir.toString().replace("\\", "/") + "\"}");
+    Run r = run("train", job.toString());
+    assertEquals(0, r.code, r.err + r.out);
+    assertTrue(r.out.contains("Epoch 30/30"), r.out);
+    assertTrue(r.out.contains("Final evaluation"), r.out);
+  }
+
+  @Test
+  void trainWritesModelHistoryAndChart() throws Exception {
+    for (String f : new String[] {"model.json", "weights.npz", "history.csv", "history.png", "data.json", "job.json"}) {
+      assertTrue(Files.isRegularFile(modelDir.resolve(f)), f);
+    }
+    java.util.List<String> csv = Files.readAllLines(modelDir.resolve("history.csv"));
+    assertEquals("epoch,accuracy,loss", csv.get(0));
+    assertEquals(31, csv.size());
+    byte[] png = Files.readAllBytes(modelDir.resolve("history.png"));
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals('P', png[1]);
+  }
+
+  @Test
+  void predictNpyJsonAndCsv() throws Exception {
+    float[] x = new float[23 * 3];
+    for (int i = 0; i < 23; i++) for (int t = 0; t < 3; t++) x[i * 3 + t] = (i + t) / 26f;
+    Path in = dir.resolve("x.npy");
+    Npy.write(in, new FloatArray(x, 23, 3, 1));
+    Path out = dir.resolve("y.npy");
+    Run r = run("predict", modelDir.toString(), "--input", in.toString(), "--output", out.toString());
+    assertEquals(0, r.code, r.err);
+    FloatArray y = Npy.read(out);
+    assertArrayEquals(new long[] {23, 26}, y.shape());
+    Path inJson = dir.resolve("x.json");
+    Files.writeString(inJson, "[[[0.0], [0.03846154], [0.07692308]]]");
+    Path outJson = dir.resolve("y.json");
+    r = run("predict", modelDir.toString(), "--input", inJson.toString(), "--output", outJson.toString());
+    assertEquals(0, r.code, r.err);
+    assertTrue(Files.readString(outJson).contains("\"shape\":[1,26]"));
+    assertEquals(y.get(0, 5), Npy.read(out).get(0, 5));
+  }
+
+  @Test
+  void predictShapeMismatchSaysBothShapes() throws Exception {
+    Path in = dir.resolve("bad.npy");
+    Npy.write(in, new FloatArray(new float[8], 2, 4, 1));
+    Run r = run("predict", modelDir.toString(), "--input", in.toString());
+    assertEquals(1, r.code);
+    assertTrue(r.err.contains("(2, 4, 1)") && r.err.contains("(None, 3, 1)"), r.err);
+  }
+
+  @Test
+  void inspectPrintsSummary() {
+    Run r = run("inspect", modelDir.toString());
+    assertEquals(0, r.code, r.err);
+    assertTrue(r.out.contains("Total params: 1,594"), r.out); // LSTM(16) on 1: 4*(16*17+16) = 1,152; Dense 16*26+26 = 442
+    assertTrue(r.out.contains("Compiled: optimizer Adam"), r.out);
+  }
+
+  @Test
+  void generateFromATextModel() throws Exception {
+    Path text = dir.resolve("t.txt");
+    Files.writeString(text, "the cat sat on the mat. the dog sat on the log. ".repeat(20));
+    Path out = dir.resolve("out/text");
+    String model = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": ["
+        + "{\"class_name\": \"LSTM\", \"config\": {\"units\": 8, \"batch_input_shape\": [null, 10, 1]}},"
+        + "{\"class_name\": \"Dense\", \"config\": {\"units\": 14, \"activation\": \"softmax\"}}]}}";
+    Path job = job("text", "{\"name\": \"text\", \"seed\": 1, \"model\": " + model + ", \"compile\": {\"optimizer\": \"adam\","
+        + " \"loss\": \"categorical_crossentropy\"}, \"fit\": {\"epochs\": 1, \"verbose\": 0},"
+        + " \"data\": {\"source\": \"text\", \"path\": \"" + text.toString().replace("\\", "/") + "\", \"seq_length\": 10, \"step\": 5},"
+        + " \"output\": \"" + out.toString().replace("\\", "/") + "\"}");
+    Run r = run("train", job.toString());
+    assertEquals(0, r.code, r.err + r.out);
+    r = run("generate", out.toString(), "--seed", "the cat", "--length", "12", "--temperature", "0.8");
+    assertEquals(0, r.code, r.err);
+    String line = r.out.trim();
+    assertTrue(line.startsWith("the cat") && line.length() == "the cat".length() + 12, line);
+    r = run("generate", out.toString(), "--seed", "QQ", "--length", "3");
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("'q' is not in the model's vocabulary"), r.err);
+    r = run("generate", modelDir.toString(), "--seed", "ab");
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("text source"), r.err);
+  }
+
+  @Test
+  void missingFilesAreUsageErrors() {
+    Run r = run("train", dir.resolve("none.json").toString());
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("no such job file"), r.err);
+    r = run("predict", dir.resolve("nomodel").toString(), "--input", dir.resolve("x.npy").toString());
+    assertEquals(2, r.code);
+    r = run("inspect", dir.resolve("nomodel").toString());
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("no such model"), r.err);
+  }
+
+  @Test
+  void badJobFieldsNameTheFieldAndAllowedValues() throws Exception {
+    String base = "{\"name\": \"b\", \"model\": " + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"}, %s}";
+    Run r = run("train", job("b1", String.format(base, "\"data\": {\"source\": \"tweets\"}")).toString());
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("data.source") && r.err.contains("[alphabet, text, arrays]"), r.err);
+    r = run("train", job("b2", String.format(base, "\"data\": {\"source\": \"alphabet\", \"framing\": \"zigzag\"}")).toString());
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("data.framing") && r.err.contains("one_char"), r.err);
+    r = run("train", job("b3", String.format(base, "\"fit\": {\"epochz\": 3}, \"data\": {\"source\": \"alphabet\"}")).toString());
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("'fit.epochz'") && r.err.contains("epochs"), r.err);
+    r = run("train", job("b4", String.format(base, "\"fit\": {\"batch_size\": 0}, \"data\": {\"source\": \"alphabet\"}")).toString());
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("fit.batch_size"), r.err);
+    r = run("train", job("b5", "{\"name\": \"b5\", \"model\": {\"class_name\": \"Sequential\", \"config\": {\"layers\": "
+        + "[{\"class_name\": \"Lambda\", \"config\": {}}]}}, \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"},"
+        + " \"data\": {\"source\": \"alphabet\"}}").toString());
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("Lambda"), r.err);
+    r = run("train", job("b6", "{\"name\": \"b6\", \"model\": " + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"},"
+        + " \"data\": {\"source\": \"alphabet\", \"framing\": \"one_char\"}}").toString());
+    assertEquals(1, r.code, "data of shape (25, 1, 1) for a model on (None, 3, 1) is a runtime error");
+    assertTrue(r.err.contains("(25, 1, 1)") && r.err.contains("(None, 3, 1)"), r.err);
+  }
+
+  @Test
+  void unknownCommandIsUsageError() {
+    Run r = run("frobnicate");
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("Usage"), r.err);
+  }
+}
