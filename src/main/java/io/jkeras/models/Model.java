@@ -259,7 +259,8 @@ public abstract class Model implements AutoCloseable {
     GraphFunction f = new GraphFunction(kind);
     f.x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(placeholderShape(xShape))));
     CallContext ctx = new CallContext(rt, rt.tf(), kind == GraphFunction.Kind.TRAIN);
-    f.output = forward(ctx, f.x);
+    // Identity: a model that passes its input through (Dropout at inference) must not fetch its own feed.
+    f.output = tf.withName("output").identity(forward(ctx, f.x));
     if (kind == GraphFunction.Kind.PREDICT) {
       f.targets.addAll(ctx.stateUpdates());
       return f;
