@@ -92,7 +92,10 @@ public abstract class Optimizer {
       pairs.add(new org.tensorflow.framework.optimizers.Optimizer.GradAndVar<>(gradients.get(i), variables.get(i)));
     }
     Op op = impl.applyGradients(pairs, name);
-    findLearningRateConstants(graph, session, before);
+    findLearningRateConstants(graph, before);
+    if (lrFeeds.isEmpty()) {
+      throw new IllegalStateException(className() + ": the learning rate could not be found in the graph built by the framework optimizer");
+    }
     return op;
   }
 
@@ -106,25 +109,22 @@ public abstract class Optimizer {
     return names;
   }
 
+  /**
+   * Finds the scalar float constants created since {@code before} whose value is the sentinel.
+   * Their values are read from the graph definition, not by running them: most framework
+   * optimizers create the rate under control dependencies on the gradients, so running the
+   * constant would need the batch placeholders.
+   */
   @SuppressWarnings("unchecked")
-  private void findLearningRateConstants(Graph graph, Session session, Set<String> before) {
-    List<Output<TFloat32>> candidates = new ArrayList<>();
+  private void findLearningRateConstants(Graph graph, Set<String> before) {
     Iterator<org.tensorflow.GraphOperation> it = graph.operations();
     while (it.hasNext()) {
-      Operation op = it.next();
-      if (op.type().equals("Const") && !before.contains(op.name())) {
-        Output<?> o = op.output(0);
-        if (o.dataType() == org.tensorflow.proto.DataType.DT_FLOAT && o.shape().numDimensions() == 0) {
-          candidates.add((Output<TFloat32>) o);
-        }
-      }
-    }
-    if (candidates.isEmpty()) return;
-    Session.Runner r = session.runner();
-    for (Output<TFloat32> c : candidates) r.fetch(c);
-    try (org.tensorflow.Result res = r.run()) {
-      for (int i = 0; i < candidates.size(); i++) {
-        if (((TFloat32) res.get(i)).getFloat() == SENTINEL_LR) lrFeeds.add(candidates.get(i));
+      org.tensorflow.GraphOperation op = it.next();
+      if (!op.type().equals("Const") || before.contains(op.name())) continue;
+      Output<?> o = op.output(0);
+      if (o.dataType() != org.tensorflow.proto.DataType.DT_FLOAT || o.shape().numDimensions() != 0) continue;
+      try (org.tensorflow.Tensor t = op.attributes().getAttrTensor("value")) {
+        if (t.asRawTensor().data().asFloats().getFloat(0) == SENTINEL_LR) lrFeeds.add((Output<TFloat32>) o);
       }
     }
   }
