@@ -57,6 +57,37 @@ public final class Metrics {
   }
 
   /**
+   * Which way metric {@code name} improves, as Keras 3's metric {@code _direction}: "up"
+   * (accuracies, precision, recall, AUC, cosine similarity), "down" (losses and errors used as
+   * metrics), or null where Keras gives none (the confusion-matrix counts) or the name is unknown.
+   * EarlyStopping's mode "auto" uses it.
+   */
+  public static String direction(String name) {
+    if (name == null || !NAMES.contains(name.toLowerCase(Locale.ROOT))) return null;
+    switch (name.toLowerCase(Locale.ROOT)) {
+      case "accuracy":
+      case "acc":
+      case "binary_accuracy":
+      case "categorical_accuracy":
+      case "sparse_categorical_accuracy":
+      case "top_k_categorical_accuracy":
+      case "sparse_top_k_categorical_accuracy":
+      case "precision":
+      case "recall":
+      case "auc":
+      case "cosine_similarity":
+        return "up";
+      case "true_positives":
+      case "false_positives":
+      case "true_negatives":
+      case "false_negatives":
+        return null;
+      default:
+        return "down";
+    }
+  }
+
+  /**
    * Resolves a metric name for labels of rank {@code yTrueRank} / last dim {@code yTrueLast}
    * and outputs of rank {@code yPredRank} / last dim {@code yPredLast}.
    */

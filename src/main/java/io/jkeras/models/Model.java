@@ -427,10 +427,11 @@ public abstract class Model implements AutoCloseable {
 
     GraphFunction f = function(GraphFunction.Kind.TRAIN, xa, ya);
     History history = new History();
-    List<Callback> cbs = new ArrayList<>();
+    // Keras's order: the user's callbacks first, then History and the progress bar, so that what
+    // a callback adds to the epoch logs (LearningRateScheduler's "learning_rate") is recorded.
+    List<Callback> cbs = new ArrayList<>(options.callbacks);
     cbs.add(history);
     if (options.verbose > 0) cbs.add(new ProgbarLogger(options.verbose, options.epochs, steps));
-    cbs.addAll(options.callbacks);
     CallbackList callbacks = new CallbackList(cbs, this);
     if (shuffleRandom == null) shuffleRandom = new Random(Keras.nextSeed());
 
