@@ -270,7 +270,10 @@ public abstract class Model implements AutoCloseable {
         org.tensorflow.framework.metrics.Metric sm = statefulMetrics.computeIfAbsent(m.name(), k -> m.newStateful(seed));
         Ops root = rt.tf();
         List<Op> updates = sm.updateStateList(root, f.y, f.output, null);
-        f.metricValues.add(root.withControlDependencies(updates).identity(sm.result(root, TFloat32.class)));
+        // The result must read the variables after this batch's update: built under the control
+        // dependency (an identity of a result built outside it could read the previous state).
+        Ops afterUpdates = root.withControlDependencies(updates);
+        f.metricValues.add(afterUpdates.identity(sm.result(afterUpdates, TFloat32.class)));
         f.metricCounts.add(0L);
         statefulResets.computeIfAbsent(m.name(), k -> sm.resetStates(root));
       } else {
