@@ -186,4 +186,21 @@ class LossesTest {
       assertEquals(60.0, expected, 1e-6);
     }
   }
+
+  /** The logits path has gradients: sigmoid and softmax classifiers train with each crossentropy. */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"})
+  void classifiersTrainThroughTheLogitsPath(String loss) {
+    Keras.setRandomSeed(11);
+    boolean binary = loss.equals("binary_crossentropy");
+    float[][] x = {{1f, 0f}, {0f, 1f}, {1f, 1f}, {0f, 0f}};
+    Object y = binary ? new float[][] {{1f}, {0f}, {1f}, {0f}}
+        : loss.equals("sparse_categorical_crossentropy") ? new float[] {0f, 1f, 2f, 1f}
+        : new float[][] {{1f, 0f, 0f}, {0f, 1f, 0f}, {0f, 0f, 1f}, {0f, 1f, 0f}};
+    try (Sequential m = new Sequential(new InputLayer(2), new Dense(binary ? 1 : 3).activation(binary ? "sigmoid" : "softmax"))) {
+      m.compile("adam", loss);
+      io.jkeras.callbacks.History h = m.fit(x, y, new io.jkeras.models.FitOptions().epochs(20).batchSize(4).verbose(0));
+      assertTrue(h.last("loss") < h.get("loss").get(0), loss + ": " + h.get("loss"));
+    }
+  }
 }
