@@ -3,6 +3,7 @@ package io.jkeras.losses;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -49,10 +50,47 @@ public final class Loss {
     return sparse;
   }
 
-  /** The scalar loss for a batch. */
+  /**
+   * The scalar loss for a batch. As Keras 3 does with the TensorFlow backend, a crossentropy whose
+   * {@code yPred} is the direct output of a sigmoid (binary) or softmax (categorical, sparse)
+   * is computed from that activation's input, as logits: exact for saturated outputs (no clipping
+   * at 1e-7, gradients that do not vanish), and NaN outputs give a NaN loss rather than failing
+   * the framework's [0, 1] range check.
+   */
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     Operand<TFloat32> labels = sparse ? oneHot(tf, yTrue, yPred) : yTrue;
-    return factory.apply(config).call(tf, labels, yPred, null);
+    Map<String, Object> cfg = config;
+    Operand<TFloat32> logits = kerasLogits(name, yPred);
+    if (logits != null) {
+      if (Boolean.TRUE.equals(config.get("from_logits"))) {
+        System.err.println("UserWarning: \"`" + name + "` received `from_logits=True`, but the `output` argument was produced by a "
+            + yPred.op().type().toLowerCase(java.util.Locale.ROOT) + " activation and thus does not represent logits. Was this intended?\"");
+      }
+      cfg = new LinkedHashMap<>(config);
+      cfg.put("from_logits", true);
+      yPred = logits;
+    }
+    return factory.apply(cfg).call(tf, labels, yPred, null);
+  }
+
+  /**
+   * Keras 3's {@code _get_logits} (TensorFlow backend): for binary crossentropy, the input of the
+   * Sigmoid op that produced {@code output}; for (sparse) categorical crossentropy, the input of
+   * its Softmax op; null when {@code output} is not such an op's result or for other losses.
+   */
+  @SuppressWarnings("unchecked")
+  public static Operand<TFloat32> kerasLogits(String lossName, Operand<TFloat32> output) {
+    String opType;
+    switch (lossName) {
+      case "binary_crossentropy": opType = "Sigmoid"; break;
+      case "categorical_crossentropy":
+      case "sparse_categorical_crossentropy": opType = "Softmax"; break;
+      default: return null;
+    }
+    if (!(output.op() instanceof GraphOperation)) return null;
+    GraphOperation op = (GraphOperation) output.op();
+    if (!op.type().equals(opType) || op.numInputs() != 1) return null;
+    return (Operand<TFloat32>) op.input(0);
   }
 
   /** Integer labels of shape (batch[, time][, 1]) to one-hot vectors the shape of yPred. */

@@ -274,7 +274,10 @@ public abstract class Model implements AutoCloseable {
         org.tensorflow.framework.metrics.Metric sm = statefulMetrics.computeIfAbsent(m.name(), k -> m.newStateful(seed));
         Ops root = rt.tf();
         List<Op> updates = sm.updateStateList(root, f.y, f.output, null);
-        f.metricValues.add(root.withControlDependencies(updates).identity(sm.result(root, TFloat32.class)));
+        // The result must read the variables after this batch's update: built under the control
+        // dependency (an identity of a result built outside it could read the previous state).
+        Ops afterUpdates = root.withControlDependencies(updates);
+        f.metricValues.add(afterUpdates.identity(sm.result(afterUpdates, TFloat32.class)));
         f.metricCounts.add(0L);
         statefulResets.computeIfAbsent(m.name(), k -> sm.resetStates(root));
       } else {
@@ -457,10 +460,11 @@ public abstract class Model implements AutoCloseable {
 
     GraphFunction f = function(GraphFunction.Kind.TRAIN, xa, ya);
     History history = new History();
-    List<Callback> cbs = new ArrayList<>();
+    // Keras's order: the user's callbacks first, then History and the progress bar, so that what
+    // a callback adds to the epoch logs (LearningRateScheduler's "learning_rate") is recorded.
+    List<Callback> cbs = new ArrayList<>(options.callbacks);
     cbs.add(history);
     if (options.verbose > 0) cbs.add(new ProgbarLogger(options.verbose, options.epochs, steps));
-    cbs.addAll(options.callbacks);
     CallbackList callbacks = new CallbackList(cbs, this);
     if (shuffleRandom == null) shuffleRandom = new Random(Keras.nextSeed());
 

@@ -2,8 +2,10 @@ package io.jkeras.optimizers;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
+import org.tensorflow.op.Op;
 import org.tensorflow.types.family.TType;
 
 /** Keras's {@code Adam}: learning_rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7. */
@@ -42,10 +44,22 @@ public final class Adam extends Optimizer {
 
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
+    BetaPowers powers = new BetaPowers();
     return new org.tensorflow.framework.optimizers.Adam(graph, lr, beta1, beta2, epsilon) {
       @Override
       protected void createSlots(List<Output<? extends TType>> variables) {
-        if (firstSlotCreation()) super.createSlots(variables);
+        if (firstSlotCreation()) {
+          Set<String> before = BetaPowers.variableNames(graph);
+          super.createSlots(variables);
+          powers.find(graph, before, "beta1_power", beta1);
+          powers.find(graph, before, "beta2_power", beta2);
+        }
+      }
+
+      // The framework's finish advances the beta powers unordered with the update (see BetaPowers).
+      @Override
+      protected Op finish(List<Op> updateOperations, String name) {
+        return powers.finish(graph, tf, updateOperations, name);
       }
     };
   }

@@ -19,7 +19,23 @@ public final class Ftrl extends Optimizer {
   }
 
   public Ftrl(float learningRate) {
-    super(learningRate);
+    super(checkRate(learningRate));
+  }
+
+  /**
+   * Ftrl's update divides by the learning rate (Keras's and TF's alike), so 0 would turn the
+   * weights into NaN: it is refused here rather than silently corrupting the model.
+   */
+  @Override
+  public void setLearningRate(float lr) {
+    super.setLearningRate(checkRate(lr));
+  }
+
+  private static float checkRate(float lr) {
+    if (!(lr > 0) || Float.isInfinite(lr)) {
+      throw new IllegalArgumentException("Ftrl: the learning rate must be > 0 and finite (the update divides by it), got " + lr);
+    }
+    return lr;
   }
 
   public Ftrl learningRatePower(float v) {

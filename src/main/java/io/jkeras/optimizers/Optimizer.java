@@ -95,6 +95,9 @@ public abstract class Optimizer {
     }
     Op op = impl.applyGradients(pairs, name);
     findLearningRateConstants(graph, before);
+    if (lrFeeds.isEmpty()) {
+      throw new IllegalStateException(className() + ": the learning rate could not be found in the graph built by the framework optimizer");
+    }
     return op;
   }
 
@@ -108,10 +111,14 @@ public abstract class Optimizer {
     return names;
   }
 
+  /**
+   * Finds the scalar float constants created since {@code before} whose value is the sentinel.
+   * Their values are read from the graph definition, not by running them: most framework
+   * optimizers create the rate under control dependencies on the gradients, so running the
+   * constant would need the batch placeholders.
+   */
   @SuppressWarnings("unchecked")
   private void findLearningRateConstants(Graph graph, Set<String> before) {
-    // Read the constants' values from their attributes: running them could need the step's
-    // feeds (some optimizers create them under control dependencies on the gradients).
     Iterator<org.tensorflow.GraphOperation> it = graph.operations();
     while (it.hasNext()) {
       org.tensorflow.GraphOperation op = it.next();

@@ -3,10 +3,14 @@ package io.jkeras.optimizers;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.types.family.TType;
 
-/** Keras's {@code RMSprop}: learning_rate 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false. */
+/**
+ * Keras's {@code RMSprop}: learning_rate 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false.
+ * The framework's RMSProp with Keras 3's initial slot values (all zeros).
+ */
 public final class RMSprop extends Optimizer {
   private float rho = 0.9f;
   private float momentum = 0f;
@@ -49,9 +53,23 @@ public final class RMSprop extends Optimizer {
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
     return new org.tensorflow.framework.optimizers.RMSProp(graph, lr, rho, momentum, epsilon, centered) {
+      // Keras starts the mean square ("velocity") at 0; the framework, like TF 1's
+      // RMSPropOptimizer, at 1, which makes the first steps up to sqrt(1/(1-rho)) times too small.
+      // Same slots, Keras's initial values.
       @Override
       protected void createSlots(List<Output<? extends TType>> variables) {
-        if (firstSlotCreation()) super.createSlots(variables);
+        if (!firstSlotCreation()) return;
+        for (Output<? extends TType> v : variables) createZeroSlots(v);
+      }
+
+      private <T extends TType> void createZeroSlots(Output<T> v) {
+        createSlot(v, RMS, zeros(v));
+        createSlot(v, MOMENTUM, zeros(v));
+        if (centered) createSlot(v, MG, zeros(v));
+      }
+
+      private <T extends TType> Operand<T> zeros(Output<T> v) {
+        return tf.fill(tf.shape(v), tf.dtypes.cast(tf.constant(0.0f), v.type()));
       }
     };
   }
