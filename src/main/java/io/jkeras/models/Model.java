@@ -259,21 +259,24 @@ public abstract class Model implements AutoCloseable {
     GraphFunction f = new GraphFunction(kind);
     f.x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(placeholderShape(xShape))));
     CallContext ctx = new CallContext(rt, rt.tf(), kind == GraphFunction.Kind.TRAIN);
-    // Identity: a model that passes its input through (Dropout at inference) must not fetch its own feed.
-    f.output = tf.withName("output").identity(forward(ctx, f.x));
+    // Fetched through an Identity: a model that passes its input through (Dropout at inference)
+    // must not fetch its own feed. Loss and metrics see the raw output, whose Softmax/Sigmoid op
+    // tells them to work from the logits, as Keras 3 does.
+    Operand<TFloat32> raw = forward(ctx, f.x);
+    f.output = tf.withName("output").identity(raw);
     if (kind == GraphFunction.Kind.PREDICT) {
       f.targets.addAll(ctx.stateUpdates());
       return f;
     }
     f.y = tf.withName("y").placeholder(TFloat32.class, Placeholder.shape(Shape.of(placeholderShape(yShape))));
-    f.loss = loss.call(tf.withSubScope("loss"), f.y, f.output);
-    for (Metric m : metrics(yShape, f.output.shape().asArray())) {
+    f.loss = loss.call(tf.withSubScope("loss"), f.y, raw);
+    for (Metric m : metrics(yShape, raw.shape().asArray())) {
       Ops mt = tf.withSubScope("metrics");
       long seed = Keras.nextSeed();
       if (m.isStateful()) {
         org.tensorflow.framework.metrics.Metric sm = statefulMetrics.computeIfAbsent(m.name(), k -> m.newStateful(seed));
         Ops root = rt.tf();
-        List<Op> updates = sm.updateStateList(root, f.y, f.output, null);
+        List<Op> updates = sm.updateStateList(root, f.y, raw, null);
         // The result must read the variables after this batch's update: built under the control
         // dependency (an identity of a result built outside it could read the previous state).
         Ops afterUpdates = root.withControlDependencies(updates);
@@ -281,8 +284,8 @@ public abstract class Model implements AutoCloseable {
         f.metricCounts.add(0L);
         statefulResets.computeIfAbsent(m.name(), k -> sm.resetStates(root));
       } else {
-        f.metricValues.add(m.valueSum(mt, seed, f.y, f.output));
-        f.metricCounts.add(m.valuesPerSample(mt, seed, f.y, f.output));
+        f.metricValues.add(m.valueSum(mt, seed, f.y, raw));
+        f.metricCounts.add(m.valuesPerSample(mt, seed, f.y, raw));
       }
     }
     if (kind != GraphFunction.Kind.PREDICT) {

@@ -208,7 +208,7 @@ class GRUTest {
     ModelRuntime rt = model.runtime();
     Ops tf = rt.tf().withSubScope("gradient_check");
     Placeholder<TFloat32> xp = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(x.shape())));
-    Operand<TFloat32> out = gru.call(new CallContext(rt, tf, false), xp, null);
+    Operand<TFloat32> out = gru.apply(new CallContext(rt, tf, false), xp, null);
     Operand<TFloat32> diff = tf.math.sub(out, tf.constant(y.toMatrix()));
     Operand<TFloat32> loss = tf.math.mean(tf.math.square(diff), tf.constant(new int[] {0, 1}));
     List<Weight> ws = gru.weights();
