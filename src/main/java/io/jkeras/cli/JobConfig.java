@@ -27,7 +27,7 @@ import java.util.Set;
  * built, and errors name the field and the allowed values. See config/*.json and README.md.
  */
 public final class JobConfig {
-  static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description");
+  static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description", "callbacks");
   static final Set<String> COMPILE = Set.of("optimizer", "loss", "metrics");
   static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states");
   static final List<String> SOURCES = List.of("alphabet", "text", "arrays");
@@ -190,6 +190,11 @@ public final class JobConfig {
   public Path output() {
     String o = text(root, "output", null, "");
     return o == null ? Path.of("graphs", name) : Path.of(o);
+  }
+
+  /** The job's Keras callbacks. */
+  public List<io.jkeras.callbacks.Callback> callbacks() {
+    return CallbackConfigs.fromJob(root.get("callbacks"), file);
   }
 
   /** The data source's description, as stored next to the model (for generate). */

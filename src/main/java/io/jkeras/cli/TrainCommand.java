@@ -38,6 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean resetEachEpoch = cfg.resetStatesEachEpoch();
     Dataset data = cfg.data();
     Path out = cfg.output();
+    fit.callbacks(cfg.callbacks());
     try (Sequential model = cfg.model()) {
       cfg.compile(model);
       if (model.inputBatchShape() == null) {

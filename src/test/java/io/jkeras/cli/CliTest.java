@@ -185,6 +185,26 @@ class CliTest {
   }
 
   @Test
+  void jobCallbacksRun() throws Exception {
+    Path out = dir.resolve("out/cb");
+    Path job = job("cb", "{\"name\": \"cb\", \"model\": " + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"categorical_crossentropy\"},"
+        + " \"fit\": {\"epochs\": 50, \"verbose\": 0, \"validation_split\": 0.2}, \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"},"
+        + " \"callbacks\": [{\"class_name\": \"EarlyStopping\", \"config\": {\"monitor\": \"loss\", \"patience\": 0, \"min_delta\": 10}},"
+        + " {\"class_name\": \"CSVLogger\", \"config\": {\"filename\": \"" + dir.resolve("logs/log.csv").toString().replace("\\", "/") + "\"}}],"
+        + " \"output\": \"" + out.toString().replace("\\", "/") + "\"}");
+    Run r = run("train", job.toString());
+    assertEquals(0, r.code, r.err + r.out);
+    // min_delta 10 never counts as an improvement: EarlyStopping stops after the first epoch (patience 0 + 1).
+    java.util.List<String> log = Files.readAllLines(dir.resolve("logs/log.csv"));
+    assertTrue(log.size() <= 3, String.join("\n", log));
+    assertTrue(log.get(0).contains("val_loss"), log.get(0));
+    r = run("train", job("cb2", "{\"name\": \"cb2\", \"model\": " + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"},"
+        + " \"data\": {\"source\": \"alphabet\"}, \"callbacks\": [{\"class_name\": \"Tensorboard\"}]}").toString());
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("callbacks[0].class_name") && r.err.contains("EarlyStopping"), r.err);
+  }
+
+  @Test
   void unknownCommandIsUsageError() {
     Run r = run("frobnicate");
     assertEquals(2, r.code);
