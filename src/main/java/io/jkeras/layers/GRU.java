@@ -2,7 +2,6 @@ package io.jkeras.layers;
 
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
-import io.jkeras.backend.Weight;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -27,9 +26,6 @@ import org.tensorflow.types.TFloat32;
 public final class GRU extends RNN<GRU> {
   private Activation recurrentActivation = Activations.get("sigmoid");
   private boolean resetAfter = true;
-  private Weight kernel;
-  private Weight recurrentKernel;
-  private Weight bias;
 
   public GRU(int units) {
     super(units);
@@ -72,18 +68,6 @@ public final class GRU extends RNN<GRU> {
     return recurrentActivation;
   }
 
-  public Weight kernel() {
-    return kernel;
-  }
-
-  public Weight recurrentKernel() {
-    return recurrentKernel;
-  }
-
-  public Weight bias() {
-    return bias;
-  }
-
   @Override
   protected GRU newInstance() {
     GRU c = new GRU(units);
@@ -99,11 +83,11 @@ public final class GRU extends RNN<GRU> {
 
   @Override
   protected void buildCell(long inputDim) {
-    kernel = addKernel(inputDim, 3L * units);
-    recurrentKernel = addRecurrentKernel(units, 3L * units);
+    addKernel(inputDim, 3L * units);
+    addRecurrentKernel(units, 3L * units);
     if (useBias) {
       long[] shape = resetAfter ? new long[] {2, 3L * units} : new long[] {3L * units};
-      bias = addBias(shape);
+      addBias(shape);
     }
   }
 

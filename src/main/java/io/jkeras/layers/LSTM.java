@@ -2,7 +2,6 @@ package io.jkeras.layers;
 
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
-import io.jkeras.backend.Weight;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -21,9 +20,6 @@ public final class LSTM extends RNN<LSTM> {
   private Activation recurrentActivation = Activations.get("sigmoid");
   private boolean unitForgetBias = true;
   private int implementation = 2;
-  private Weight kernel;
-  private Weight recurrentKernel;
-  private Weight bias;
 
   public LSTM(int units) {
     super(units);
@@ -69,18 +65,6 @@ public final class LSTM extends RNN<LSTM> {
     return recurrentActivation;
   }
 
-  public Weight kernel() {
-    return kernel;
-  }
-
-  public Weight recurrentKernel() {
-    return recurrentKernel;
-  }
-
-  public Weight bias() {
-    return bias;
-  }
-
   @Override
   protected LSTM newInstance() {
     LSTM c = new LSTM(units);
@@ -97,8 +81,8 @@ public final class LSTM extends RNN<LSTM> {
 
   @Override
   protected void buildCell(long inputDim) {
-    kernel = addKernel(inputDim, 4L * units);
-    recurrentKernel = addRecurrentKernel(units, 4L * units);
+    addKernel(inputDim, 4L * units);
+    addRecurrentKernel(units, 4L * units);
     if (useBias) {
       if (unitForgetBias) {
         // bias_initializer for i, ones for f, bias_initializer for c and o.
@@ -110,7 +94,7 @@ public final class LSTM extends RNN<LSTM> {
         bias.setConstraint(biasConstraint);
         trackWeights(List.of(bias));
       } else {
-        bias = addBias(4L * units);
+        addBias(4L * units);
       }
     }
   }

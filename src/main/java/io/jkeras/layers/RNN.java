@@ -287,19 +287,36 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   /** Number of state tensors, each (batch, units): 2 for LSTM (h, c), 1 for GRU and SimpleRNN. */
   protected abstract int stateCount();
 
-  /** The cell's "kernel" with its initializer, regularizer and constraint. */
-  protected final io.jkeras.backend.Weight addKernel(long... shape) {
-    return addWeight("kernel", shape, kernelInitializer, true, kernelRegularizer, kernelConstraint);
+  /** The cell's weights, as Keras names them; bias is null without use_bias. */
+  protected io.jkeras.backend.Weight kernel;
+  protected io.jkeras.backend.Weight recurrentKernel;
+  protected io.jkeras.backend.Weight bias;
+
+  public io.jkeras.backend.Weight kernel() {
+    return kernel;
   }
 
-  /** The cell's "recurrent_kernel". */
-  protected final io.jkeras.backend.Weight addRecurrentKernel(long... shape) {
-    return addWeight("recurrent_kernel", shape, recurrentInitializer, true, recurrentRegularizer, recurrentConstraint);
+  public io.jkeras.backend.Weight recurrentKernel() {
+    return recurrentKernel;
   }
 
-  /** The cell's "bias". */
-  protected final io.jkeras.backend.Weight addBias(long... shape) {
-    return addWeight("bias", shape, biasInitializer, true, biasRegularizer, biasConstraint);
+  public io.jkeras.backend.Weight bias() {
+    return bias;
+  }
+
+  /** Creates the cell's "kernel" with its initializer, regularizer and constraint. */
+  protected final void addKernel(long... shape) {
+    kernel = addWeight("kernel", shape, kernelInitializer, true, kernelRegularizer, kernelConstraint);
+  }
+
+  /** Creates the cell's "recurrent_kernel". */
+  protected final void addRecurrentKernel(long... shape) {
+    recurrentKernel = addWeight("recurrent_kernel", shape, recurrentInitializer, true, recurrentRegularizer, recurrentConstraint);
+  }
+
+  /** Creates the cell's "bias". */
+  protected final void addBias(long... shape) {
+    bias = addWeight("bias", shape, biasInitializer, true, biasRegularizer, biasConstraint);
   }
 
   /** Creates kernel, recurrent kernel and bias for {@code inputDim} input features. */

@@ -1,6 +1,5 @@
 package io.jkeras.layers;
 
-import io.jkeras.backend.Weight;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -15,9 +14,6 @@ import org.tensorflow.types.TFloat32;
  * with tanh the activation. Recurrent dropout drops h only in the recurrent matmul, as Keras does.
  */
 public final class SimpleRNN extends RNN<SimpleRNN> {
-  private Weight kernel;
-  private Weight recurrentKernel;
-  private Weight bias;
 
   public static SimpleRNN fromConfig(io.jkeras.saving.Config c) {
     SimpleRNN s = new SimpleRNN(readUnits(c));
@@ -27,18 +23,6 @@ public final class SimpleRNN extends RNN<SimpleRNN> {
 
   public SimpleRNN(int units) {
     super(units);
-  }
-
-  public Weight kernel() {
-    return kernel;
-  }
-
-  public Weight recurrentKernel() {
-    return recurrentKernel;
-  }
-
-  public Weight bias() {
-    return bias;
   }
 
   @Override
@@ -53,9 +37,9 @@ public final class SimpleRNN extends RNN<SimpleRNN> {
 
   @Override
   protected void buildCell(long inputDim) {
-    kernel = addKernel(inputDim, units);
-    recurrentKernel = addRecurrentKernel(units, units);
-    if (useBias) bias = addBias(units);
+    addKernel(inputDim, units);
+    addRecurrentKernel(units, units);
+    if (useBias) addBias(units);
   }
 
   @Override
