@@ -286,8 +286,36 @@ public final class CheckpointReader {
       }
     }
     for (String key : entries.keySet()) {
-      if (entries.get(key).getSlicesCount() > 0) continue;
-      if (entries.get(key).getDtype() == DataType.DT_STRING) stringValue(key); else bytes(key);
+      BundleEntryProto e = entries.get(key);
+      if (e.getSlicesCount() > 0) continue;
+      if (e.getDtype() == DataType.DT_STRING) stringValue(key); else checkCrc(key, e);
+    }
+  }
+
+  /** Streams an entry's bytes through CRC32C (tensors of any size, 1 MiB at a time). */
+  private void checkCrc(String key, BundleEntryProto e) {
+    Path p = shardPath(e.getShardId());
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      CRC32C crc = new CRC32C();
+      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+      long pos = e.getOffset();
+      long left = e.getSize();
+      while (left > 0) {
+        buf.clear();
+        buf.limit((int) Math.min(buf.capacity(), left));
+        int r = ch.read(buf, pos);
+        if (r < 0) throw new SavedModelException("checkpoint data file " + p + " ended early");
+        buf.flip();
+        crc.update(buf);
+        pos += r;
+        left -= r;
+      }
+      if (mask((int) crc.getValue()) != e.getCrc32C()) {
+        throw new SavedModelException("checkpoint " + prefix + " is corrupt: checksum mismatch in the data of '" + key
+            + "' (" + p.getFileName() + " offset " + e.getOffset() + ", " + e.getSize() + " bytes)");
+      }
+    } catch (IOException ex) {
+      throw new SavedModelException("cannot read checkpoint data file " + p + ": " + ex.getMessage(), ex);
     }
   }
 

@@ -138,6 +138,7 @@ public final class SavedModelExporter {
     checkDir(dir);
 
     ModelRuntime rt = model.runtime();
+    if (rt.isClosed()) throw new IllegalStateException("model " + model.name() + " has been closed");
     Forward f = forward(rt, forward, spec, model.name());
     GraphDef full = rt.graph().toGraphDef();
 

@@ -158,6 +158,36 @@ class SavedModelErrorsTest {
     assertMessage(e, "variables.data-00000-of-00001 is missing");
   }
 
+  @Test
+  void signatureNamingATensorThatIsNotInTheGraph() throws IOException {
+    Path d = copyOf(LSTM);
+    Path pb = d.resolve("saved_model.pb");
+    org.tensorflow.proto.SavedModel sm = org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(pb));
+    var mg = sm.getMetaGraphs(0).toBuilder();
+    var sig = mg.getSignatureDefOrThrow("serving_default").toBuilder();
+    sig.putInputs("input_1", sig.getInputsOrThrow("input_1").toBuilder().setName("no_such_tensor:0").build());
+    mg.putSignatureDef("serving_default", sig.build());
+    Files.write(pb, sm.toBuilder().setMetaGraphs(0, mg).build().toByteArray());
+    Throwable e = assertThrows(SavedModelException.class, () -> SavedModel.load(d));
+    assertMessage(e, "signature 'serving_default' input 'input_1' names tensor no_such_tensor:0");
+  }
+
+  /** What only TensorFlow can find (here an op type it does not know) still comes back as a Java exception. */
+  @Test
+  void graphTensorFlowRefusesIsAJavaException() throws IOException {
+    Path d = copyOf(LSTM);
+    Path pb = d.resolve("saved_model.pb");
+    org.tensorflow.proto.SavedModel sm = org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(pb));
+    var mg = sm.getMetaGraphs(0).toBuilder();
+    var g = mg.getGraphDefBuilder();
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      if (g.getNode(i).getName().equals("serving_default_input_1")) g.setNode(i, g.getNode(i).toBuilder().setOp("NoSuchOpType"));
+    }
+    Files.write(pb, sm.toBuilder().setMetaGraphs(0, mg).build().toByteArray());
+    Throwable e = assertThrows(SavedModelException.class, () -> SavedModel.load(d));
+    assertMessage(e, "TensorFlow could not load SavedModel", "NoSuchOpType");
+  }
+
   // ----- calls -----
 
   @Test
