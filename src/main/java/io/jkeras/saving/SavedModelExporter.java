@@ -79,8 +79,10 @@ import org.tensorflow.types.TFloat32;
  *       InputLayer's name) and whose output key is the output layer's name;</li>
  *   <li>{@code variables/variables.index} and {@code variables.data-00000-of-00001}: the
  *       weights' current values in TensorFlow's standard checkpoint format, keyed by Keras path;</li>
- *   <li>{@code assets/jkeras_model.json}: each layer's {@code getConfig()} as JSON (an interim
- *       form until the Keras JSON config writer lands). TensorFlow's loaders ignore it.</li>
+ *   <li>{@code assets/keras_model.json}: the model's Keras 3 JSON config as
+ *       {@code model.to_json()} writes it ({@link KerasJson#write}), for
+ *       {@code keras.models.model_from_json}. TensorFlow's loaders ignore it (it is not
+ *       registered as an asset of the graph).</li>
  * </ul>
  * Training state (optimizer slots, metrics) is not exported, nor are stateful RNN states:
  * exporting a stateful model is refused.
@@ -89,8 +91,8 @@ public final class SavedModelExporter {
   public static final String TAG = "serve";
   public static final String SIGNATURE = "serving_default";
   public static final String METHOD_PREDICT = "tensorflow/serving/predict";
-  /** The interim config file in {@code assets/}. */
-  public static final String CONFIG_ASSET = "jkeras_model.json";
+  /** The model's Keras 3 JSON config ({@code model.to_json()}) in {@code assets/}. */
+  public static final String CONFIG_ASSET = "keras_model.json";
 
   private static final String VARIABLE_VALUE_SUFFIX = "/Read/ReadVariableOp";
   private static final Map<ModelRuntime, Map<String, Forward>> BUILT = new WeakHashMap<>();
@@ -467,6 +469,8 @@ public final class SavedModelExporter {
   // ----- config asset -----
 
   private static String configJson(Model model, String inputKey) throws IOException {
+    if (model instanceof Sequential) return KerasJson.write((Sequential) model);
+    // Other models: each layer's getConfig(), in the same Keras 3 shape.
     List<Object> layers = new ArrayList<>();
     // The InputLayer as Keras 3 writes it (batch_shape, dtype, sparse, name).
     Map<String, Object> input = new LinkedHashMap<>();
@@ -490,7 +494,6 @@ public final class SavedModelExporter {
     root.put("registered_name", null);
     root.put("keras_version", Keras.KERAS_VERSION);
     root.put("backend", "tensorflow");
-    root.put("jkeras_note", "interim export: each layer's getConfig(); to be replaced by the Keras JSON config writer");
     try {
       return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
     } catch (JsonProcessingException ex) {

@@ -115,6 +115,11 @@ class SavedModelExportTest {
       assertEquals("LSTM", layers.get(1).get("class_name").asText());
       assertEquals(32, layers.get(1).get("config").get("units").asInt());
       assertEquals("dense", layers.get(2).get("config").get("name").asText());
+      try (Sequential back = KerasJson.read(dir.resolve("assets").resolve(SavedModelExporter.CONFIG_ASSET))) {
+        assertEquals(2, back.layers().size());
+        assertEquals("input_1", back.inputName());
+        assertArrayEquals(new long[] {-1, 5, 3}, back.inputBatchShape());
+      }
 
       // Training goes on after export, and a second export replaces the first.
       m.fit(big, random(4, 70, 1), new io.jkeras.models.FitOptions().epochs(1).verbose(0));
