@@ -666,6 +666,14 @@ public abstract class Model implements AutoCloseable {
     functions.clear();
   }
 
+  /**
+   * Writes this model as a TensorFlow SavedModel in {@code dir}: tag "serve", signature
+   * "serving_default" (see {@link io.jkeras.saving.SavedModelExporter}).
+   */
+  public void export(java.nio.file.Path dir) throws java.io.IOException {
+    io.jkeras.saving.SavedModelExporter.export(this, this::forward, dir);
+  }
+
   /** Used by Tensor-level APIs that need the session (export, benchmarks). */
   public Session session() {
     return runtime().session();
