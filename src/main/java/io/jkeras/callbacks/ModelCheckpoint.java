@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Keras's {@code ModelCheckpoint}: saves the model after every epoch (or only when the monitored
- * value improves, with {@code save_best_only}), written to a temporary directory and renamed
- * into place. The path may use {@code {epoch}} and log keys: "ckpt/epoch-{epoch:02d}".
+ * value improves, with {@code save_best_only}) as a jkeras model directory that is also a
+ * TensorFlow SavedModel, written to a temporary directory and renamed into place. The path may use {@code {epoch}} and log keys: "ckpt/epoch-{epoch:02d}".
  */
 public final class ModelCheckpoint extends Callback {
   private final String filepath;
@@ -20,6 +20,7 @@ public final class ModelCheckpoint extends Callback {
   private String mode = "auto";
   private int verbose;
   private double best = Double.NaN;
+  private boolean savedModel = true;
 
   public ModelCheckpoint(String filepath) {
     this.filepath = filepath;
@@ -41,6 +42,12 @@ public final class ModelCheckpoint extends Callback {
       throw new IllegalArgumentException("ModelCheckpoint: mode must be auto, min or max, got " + mode);
     }
     this.mode = mode;
+    return this;
+  }
+
+  /** Whether each checkpoint is also a TensorFlow SavedModel (default true). */
+  public ModelCheckpoint savedModel(boolean b) {
+    this.savedModel = b;
     return this;
   }
 
@@ -78,7 +85,7 @@ public final class ModelCheckpoint extends Callback {
     } else if (verbose > 0) {
       System.out.printf(Locale.ROOT, "%nEpoch %d: saving model to %s%n", epoch + 1, target);
     }
-    ModelFiles.save((Sequential) m, target);
+    ModelFiles.save((Sequential) m, target, Map.of(), savedModel);
   }
 
   /** Python-style "{epoch:02d}" and "{val_loss:.2f}" placeholders. */

@@ -2,72 +2,138 @@ package io.jkeras.cli;
 
 import io.jkeras.data.ArrayFiles;
 import io.jkeras.data.FloatArray;
+import io.jkeras.data.Npy;
+import io.jkeras.data.Npz;
 import io.jkeras.models.Sequential;
+import io.jkeras.saving.SavedModel;
 import io.jkeras.utils.Shapes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code jkeras predict MODEL --input x.npy [--output y.npy]}. */
-@Command(name = "predict", mixinStandardHelpOptions = true, description = "Run a model on an array file (.npy, .json or .csv).")
+/**
+ * {@code jkeras predict MODEL --input x.npy [--output y.npy]}; for SavedModels also
+ * {@code --signature NAME --input a=a.npy --input b=b.npy}, and several outputs written to a
+ * folder of {@code <name>.npy} files or to one {@code .npz}.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Run a model (jkeras model directory, SavedModel, Keras .json) on array files (.npy, .json, .csv).")
 final class PredictCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "a model directory written by train, or a Keras .json config")
+  @Parameters(index = "0", paramLabel = "MODEL", description = "a model directory written by train, a SavedModel, or a Keras .json config")
   Path model;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE", description = "inputs: .npy, .json or .csv")
-  Path input;
+  @Option(names = "--input", required = true, paramLabel = "[NAME=]FILE",
+      description = "an input file (.npy, .json, .csv); NAME= for named SavedModel inputs; repeatable")
+  List<String> inputs = new ArrayList<>();
 
-  @Option(names = "--output", paramLabel = "FILE", description = "where to write the outputs (.npy or .json); default: print")
+  @Option(names = "--output", paramLabel = "FILE|DIR",
+      description = "outputs: a .npy or .json file, a .npz, or a folder (one <name>.npy per output); default: print")
   Path output;
+
+  @Option(names = "--signature", paramLabel = "NAME", description = "SavedModel signature (default serving_default)")
+  String signature;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "batch size (default ${DEFAULT-VALUE})")
   int batchSize;
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(input)) throw new ConfigException(input + ": no such input file");
-    FloatArray x;
-    try {
-      x = ArrayFiles.read(input);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage(), e);
+    if (!Files.exists(model)) throw new ConfigException(model + ": no such model file or directory");
+    Map<String, Object> named = new LinkedHashMap<>();
+    for (String in : inputs) {
+      int eq = in.indexOf('=');
+      String name = eq > 0 ? in.substring(0, eq) : null;
+      Path file = Path.of(eq > 0 ? in.substring(eq + 1) : in);
+      if (!Files.isRegularFile(file)) throw new ConfigException(file + ": no such input file");
+      Object value;
+      try {
+        value = file.toString().endsWith(".npy") && Npy.isScalar(file) ? (Object) Npy.read(file).data()[0] : ArrayFiles.read(file);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+      if (named.put(name == null ? "" : name, value) != null) {
+        throw new ConfigException("--input: " + (name == null ? "several unnamed inputs: name them NAME=FILE" : "input '" + name + "' given twice"));
+      }
     }
-    if (output != null && !(output.toString().endsWith(".npy") || output.toString().endsWith(".json"))) {
-      throw new ConfigException(output + ": --output must end in .npy or .json");
-    }
+    Map<String, FloatArray> results = ModelLoader.isPlainSavedModel(model) ? runSavedModel(named) : runKeras(named);
+    write(results);
+    return Main.OK;
+  }
+
+  private Map<String, FloatArray> runKeras(Map<String, Object> named) {
+    if (signature != null) throw new ConfigException("--signature applies to SavedModels; " + model + " is a Keras model");
+    if (named.size() != 1) throw new ConfigException("a Keras model takes one input, got " + named.keySet());
+    Object v = named.values().iterator().next();
+    FloatArray x = v instanceof FloatArray ? (FloatArray) v : new FloatArray(new float[] {(Float) v}, 1);
     try (Sequential m = ModelLoader.open(model)) {
       long[] expected = m.inputBatchShape();
       if (expected != null && !Shapes.compatible(withoutBatch(expected), withoutBatch(x.shape()))) {
-        throw new IllegalArgumentException("input " + input + " has shape " + Shapes.toString(x.shape())
-            + " but the model expects " + Shapes.toString(expected));
+        throw new IllegalArgumentException("input has shape " + Shapes.toString(x.shape()) + " but the model expects "
+            + Shapes.toString(expected));
       }
-      FloatArray y = m.predict(x, expected != null && expected[0] > 0 ? (int) expected[0] : batchSize);
-      if (output != null) {
-        ArrayFiles.write(output, y);
-        System.out.println("Wrote " + output + " " + Shapes.toString(y.shape()));
-      } else {
-        print(y);
-      }
+      String name = m.layers().get(m.layers().size() - 1).name();
+      Map<String, FloatArray> r = new LinkedHashMap<>();
+      r.put(name, m.predict(x, expected != null && expected[0] > 0 ? (int) expected[0] : batchSize));
+      return r;
     }
-    return Main.OK;
+  }
+
+  private Map<String, FloatArray> runSavedModel(Map<String, Object> named) {
+    try (SavedModel sm = SavedModel.load(model)) {
+      SavedModel.Signature sig = signature == null ? sm.defaultSignature() : sm.signature(signature);
+      Map<String, Object> feeds = new LinkedHashMap<>();
+      if (named.containsKey("")) {
+        if (named.size() > 1 || sig.inputs().size() != 1) {
+          throw new ConfigException("signature '" + sig.name() + "' has inputs " + sig.inputs().keySet()
+              + ": give them as --input NAME=FILE");
+        }
+        feeds.put(sig.inputs().keySet().iterator().next(), named.get(""));
+      } else {
+        feeds.putAll(named);
+      }
+      return sig.predict(feeds, batchSize);
+    }
+  }
+
+  private void write(Map<String, FloatArray> results) throws Exception {
+    if (output == null) {
+      for (Map.Entry<String, FloatArray> e : results.entrySet()) {
+        FloatArray y = e.getValue();
+        System.out.println(e.getKey() + " " + Shapes.toString(y.shape()));
+        int row = y.rowSize();
+        for (int i = 0; i < y.length(); i++) System.out.println(Arrays.toString(Arrays.copyOfRange(y.data(), i * row, (i + 1) * row)));
+      }
+      return;
+    }
+    String name = output.getFileName().toString();
+    if (name.endsWith(".npz")) {
+      Npz.write(output, results);
+    } else if (name.endsWith(".npy") || name.endsWith(".json")) {
+      if (results.size() != 1) {
+        throw new ConfigException("the model has " + results.size() + " outputs " + results.keySet()
+            + ": give --output a folder or a .npz file");
+      }
+      ArrayFiles.write(output, results.values().iterator().next());
+    } else {
+      Files.createDirectories(output);
+      for (Map.Entry<String, FloatArray> e : results.entrySet()) Npy.write(output.resolve(e.getKey() + ".npy"), e.getValue());
+    }
+    for (Map.Entry<String, FloatArray> e : results.entrySet()) {
+      System.out.println("Wrote " + e.getKey() + " " + Shapes.toString(e.getValue().shape()) + " to " + output);
+    }
   }
 
   private static long[] withoutBatch(long[] s) {
     long[] r = s.clone();
     r[0] = -1;
     return r;
-  }
-
-  private static void print(FloatArray y) {
-    long[] s = y.shape();
-    int row = y.rowSize();
-    for (int i = 0; i < y.length(); i++) {
-      System.out.println(Arrays.toString(Arrays.copyOfRange(y.data(), i * row, (i + 1) * row)));
-    }
-    System.out.println("shape " + Shapes.toString(s));
   }
 }

@@ -82,7 +82,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.println(line);
         write(cfg, model, data, h, scores, out);
-        System.out.println("Wrote " + out + "/ (" + ModelFiles.CONFIG + ", " + ModelFiles.WEIGHTS + ", history.csv, history.png)");
+        System.out.println("Wrote " + out + "/: " + ModelFiles.CONFIG + " + " + ModelFiles.WEIGHTS
+            + " (jkeras), saved_model.pb + variables/ (TensorFlow SavedModel), history.csv, history.png");
       } finally {
         written.countDown();
         try {
@@ -105,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
     extra.put("data.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(d));
     extra.put("job.json", Files.readString(cfg.file));
     extra.put("scores.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(scores));
-    ModelFiles.save(model, out, extra);
+    ModelFiles.save(model, out, extra, true);
     Charts.historyPng(h.history(), cfg.name, out.resolve("history.png"));
   }
 

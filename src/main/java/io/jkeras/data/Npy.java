@@ -90,6 +90,17 @@ public final class Npy {
     return new FloatArray(out, shape);
   }
 
+  /** True if the file holds a 0-d array (shape {@code ()}), which {@link #read} returns as shape (1). */
+  public static boolean isScalar(Path path) throws IOException {
+    byte[] head = new byte[512];
+    int n;
+    try (java.io.InputStream in = Files.newInputStream(path)) {
+      n = in.readNBytes(head, 0, head.length);
+    }
+    Matcher s = SHAPE.matcher(new String(head, 0, n, StandardCharsets.ISO_8859_1));
+    return s.find() && s.group(1).trim().isEmpty();
+  }
+
   /** Writes little-endian float32, format 1.0. */
   public static void write(Path path, FloatArray a) throws IOException {
     Files.write(path, toBytes(a));

@@ -671,7 +671,12 @@ public abstract class Model implements AutoCloseable {
    * "serving_default" (see {@link io.jkeras.saving.SavedModelExporter}).
    */
   public void export(java.nio.file.Path dir) throws java.io.IOException {
-    io.jkeras.saving.SavedModelExporter.export(this, this::forward, dir);
+    io.jkeras.saving.SavedModelExporter.export(this, forwardFunction(), dir);
+  }
+
+  /** The forward pass as a function, for code that builds its own graphs of this model (export). */
+  public java.util.function.BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> forwardFunction() {
+    return this::forward;
   }
 
   /** Used by Tensor-level APIs that need the session (export, benchmarks). */

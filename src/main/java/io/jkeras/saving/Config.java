@@ -129,10 +129,16 @@ public final class Config {
     return v.asLong();
   }
 
+  /** A list, unwrapping Keras's {@code {"class_name": "__tuple__", "items": [...]}} (SavedModel metadata). */
+  static JsonNode unwrapTuple(JsonNode v) {
+    if (v != null && v.isObject() && "__tuple__".equals(v.path("class_name").asText()) && v.has("items")) return v.get("items");
+    return v;
+  }
+
   /** A shape list such as [null, 100, 6] (null -> -1), or null if absent. */
   public long[] getShape(String key) {
     if (!has(key)) return mark(key, null);
-    JsonNode v = get(key);
+    JsonNode v = unwrapTuple(get(key));
     if (!v.isArray()) throw error(key, "a list of dimensions", v);
     long[] r = new long[v.size()];
     for (int i = 0; i < r.length; i++) {

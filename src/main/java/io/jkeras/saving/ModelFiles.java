@@ -40,11 +40,21 @@ public final class ModelFiles {
 
   /** Also writes {@code extraFiles} (name -> text) into the directory. */
   public static void save(Sequential model, Path dir, Map<String, String> extraFiles) {
+    save(model, dir, extraFiles, false);
+  }
+
+  /**
+   * With {@code savedModel}, the directory is also a TensorFlow SavedModel of the model
+   * (saved_model.pb, variables/, assets/): TensorFlow Serving and {@code tf.saved_model.load}
+   * open it as it is, and jkeras opens it from either side.
+   */
+  public static void save(Sequential model, Path dir, Map<String, String> extraFiles, boolean savedModel) {
     Path abs = dir.toAbsolutePath();
     try {
       Files.createDirectories(abs.getParent());
       Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
       try {
+        if (savedModel) model.export(tmp);
         Files.writeString(tmp.resolve(CONFIG), KerasJson.write(model));
         Map<String, FloatArray> w = new LinkedHashMap<>();
         for (Weight weight : model.weights()) {

@@ -84,8 +84,11 @@ import org.tensorflow.types.TFloat32;
  *       {@code keras.models.model_from_json}. TensorFlow's loaders ignore it (it is not
  *       registered as an asset of the graph).</li>
  * </ul>
- * Training state (optimizer slots, metrics) is not exported, nor are stateful RNN states:
- * exporting a stateful model is refused.
+ * Training state (optimizer slots, metrics) is not exported. A stateful model is exported as
+ * Keras exports one: with its fixed batch size, its RNN states as non-trainable variables (saved
+ * at their current values), and a serving function that advances them on every call, so that
+ * successive calls continue the sequence as successive {@code predict} calls do. There is no
+ * reset signature: a server that needs fresh state reloads the model.
  */
 public final class SavedModelExporter {
   public static final String TAG = "serve";
@@ -115,13 +118,7 @@ public final class SavedModelExporter {
     if (model == null || forward == null || dir == null) throw new IllegalArgumentException("model, forward and dir are needed");
     List<Layer<?>> layers = model.layers();
     if (layers.isEmpty()) throw new IllegalStateException("model " + model.name() + " has no layers to export");
-    for (Layer<?> l : layers) {
-      if (l.isStateful()) {
-        throw new UnsupportedOperationException("model " + model.name() + " has stateful layer " + l.name()
-            + ": exporting stateful models is not supported (their states would be shared by every caller of the"
-            + " served model); rebuild it with stateful=false and the same weights to export it");
-      }
-    }
+    boolean stateful = layers.stream().anyMatch(Layer::isStateful);
     long[] in = model.inputBatchShape();
     if (in == null && model.isBuilt()) in = layers.get(0).builtInputShape();
     if (in == null) {
@@ -130,9 +127,10 @@ public final class SavedModelExporter {
     }
     if (!model.isBuilt()) model.build(in);
     long[] spec = in.clone();
-    spec[0] = -1;
+    // A stateful model keeps its fixed batch size: its states are (batch, units) variables.
+    if (!stateful) spec[0] = -1;
     long[] outSpec = model.computeOutputShape(spec);
-    outSpec[0] = -1;
+    outSpec[0] = spec[0];
 
     String inputKey = inputName(model);
     String outputKey = layers.get(layers.size() - 1).name();
@@ -261,12 +259,12 @@ public final class SavedModelExporter {
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec)));
       CallContext ctx = new CallContext(rt, rt.tf(), false);
       Operand<TFloat32> y = fn.apply(ctx, x);
-      if (!ctx.stateUpdates().isEmpty()) {
-        throw new UnsupportedOperationException("model " + modelName + " updates state in its forward pass; it cannot be exported");
-      }
+      // Stateful layers: the output waits for the state updates, so each serving call advances
+      // the states as each predict call does in Keras.
+      Ops out = ctx.stateUpdates().isEmpty() ? tf : tf.withControlDependencies(ctx.stateUpdates());
       f = new Forward();
       f.input = x.op().name();
-      f.output = tf.identity(y).op().name();
+      f.output = out.identity(y).op().name();
       m.put(key, f);
       return f;
     }
@@ -326,6 +324,9 @@ public final class SavedModelExporter {
           throw new IllegalStateException("model " + modelName + ": the forward pass depends on placeholder " + n.getName()
               + " besides the input; it cannot be exported");
         }
+      } else if (n.getOp().equals("Assign") && isVariable(byName, n.getInput(0))) {
+        // A state update (stateful RNN): becomes an AssignVariableOp on the exported variable.
+        continue;
       } else if (REF_WRITERS.contains(n.getOp())) {
         throw new UnsupportedOperationException("model " + modelName + ": the forward pass writes a variable (" + n.getOp()
             + " " + n.getName() + "); it cannot be exported");
@@ -338,7 +339,7 @@ public final class SavedModelExporter {
       var.op = v.getName();
       var.name = unique(sanitize(w != null ? w.path() : v.getName().replace('.', '/')), taken);
       var.shape = CheckpointReader.dims(v.getAttrOrThrow("shape").getShape());
-      var.trainable = w == null || w.trainable();
+      var.trainable = w != null && w.trainable(); // RNN states are variables but not weights
       DataType dt = v.getAttrOrThrow("dtype").getType();
       if (dt != DataType.DT_FLOAT) {
         throw new UnsupportedOperationException("variable " + v.getName() + " has dtype " + dt + "; only float32 is exported");
@@ -368,8 +369,21 @@ public final class SavedModelExporter {
       e.graph.addNode(node(v.name + "/Assign", "AssignVariableOp").addInput(v.name).addInput(v.name + "/Initializer/zeros")
           .putAttr("dtype", type(DataType.DT_FLOAT)));
     }
+    Map<String, String> handleOf = new HashMap<>();
+    for (int i = 0; i < variables.size(); i++) handleOf.put(variables.get(i).getName(), e.vars.get(i).name);
     for (NodeDef n : kept) {
       if (n.getOp().equals("VariableV2")) continue;
+      if (n.getOp().equals("Assign") && handleOf.containsKey(SavedModelFiles.opName(n.getInput(0)))) {
+        NodeDef.Builder a = node(n.getName(), "AssignVariableOp").addInput(handleOf.get(SavedModelFiles.opName(n.getInput(0))))
+            .putAttr("dtype", type(DataType.DT_FLOAT));
+        for (int i = 1; i < n.getInputCount(); i++) {
+          String in = n.getInput(i);
+          String r = rename.get(SavedModelFiles.opName(in));
+          a.addInput(r == null ? in : (in.startsWith("^") ? "^" + r : r));
+        }
+        e.graph.addNode(a);
+        continue;
+      }
       NodeDef.Builder b = n.toBuilder().setName(rename.getOrDefault(n.getName(), n.getName())).setDevice("").clearInput();
       b.removeAttr("_class");
       for (String in : n.getInputList()) {
@@ -392,6 +406,11 @@ public final class SavedModelExporter {
     e.graph.setVersions(full.getVersions());
     if (full.hasLibrary() && full.getLibrary().getFunctionCount() > 0) e.graph.setLibrary(full.getLibrary());
     return e;
+  }
+
+  private static boolean isVariable(Map<String, NodeDef> byName, String input) {
+    NodeDef d = byName.get(SavedModelFiles.opName(input));
+    return d != null && d.getOp().equals("VariableV2");
   }
 
   /** TF1's Saver layout: save/filename, save/SaveV2, save/control_dependency, save/RestoreV2, save/restore_all. */

@@ -255,10 +255,32 @@ class SavedModelExportTest {
       assertTrue(e.getMessage().contains("not empty and holds no SavedModel"), e.getMessage());
       assertTrue(Files.exists(busy.resolve("notes.txt")));
     }
-    try (Sequential m = new Sequential()) {
-      m.add(new LSTM(4).stateful(true).batchInputShape(2, 3, 1));
-      Throwable e = assertThrows(UnsupportedOperationException.class, () -> m.export(tmp.resolve("stateful")));
-      assertTrue(e.getMessage().contains("stateful"), e.getMessage());
+  }
+
+  /**
+   * A stateful model exports as Keras exports it: the served function carries its state from
+   * call to call, so successive calls equal successive predict calls from the same state.
+   */
+  @Test
+  void statefulModelKeepsStateAcrossServingCalls() throws IOException {
+    io.jkeras.Keras.setRandomSeed(5);
+    float[][][] x1 = {{{0.1f}}, {{0.4f}}};
+    float[][][] x2 = {{{0.7f}}, {{0.2f}}};
+    try (Sequential m = new Sequential(new LSTM(4).stateful(true).batchInputShape(2, 1, 1), new Dense(3))) {
+      m.build(2, 1, 1);
+      m.predict(x1, 2); // state at export: after one step
+      Path dir = tmp.resolve("stateful");
+      m.export(dir);
+      float[] a = m.predict(x2, 2).data();
+      float[] b = m.predict(x1, 2).data();
+      try (SavedModel loaded = SavedModel.load(dir)) {
+        assertArrayEquals(a, loaded.predict(x2, 2).data(), 1e-6f);
+        assertArrayEquals(b, loaded.predict(x1, 2).data(), 1e-6f, "the served state advanced with the first call");
+      }
+      try (org.tensorflow.SavedModelBundle raw = org.tensorflow.SavedModelBundle.load(dir.toString(), "serve")) {
+        org.tensorflow.proto.SignatureDef sig = raw.metaGraphDef().getSignatureDefMap().get("serving_default");
+        assertEquals(2, sig.getInputsMap().values().iterator().next().getTensorShape().getDim(0).getSize(), "fixed batch");
+      }
     }
   }
 }
