@@ -223,7 +223,8 @@ public final class JobConfig {
           return Alphabet.framing(framing, seqLength, samples, dataSeed);
         }
         case "text": {
-          checkKeys(d, Set.of("source", "path", "level", "lowercase", "seq_length", "step", "encoding", "targets", "max_samples"), "data.");
+          checkKeys(d, Set.of("source", "path", "level", "lowercase", "seq_length", "step", "encoding", "targets",
+              "target_encoding", "max_samples"), "data.");
           String path = text(d, "path", null, "data.");
           if (path == null) throw new ConfigException(file + ": field 'data.path' is required for a text source");
           Path p = resolve(path);
@@ -243,9 +244,14 @@ public final class JobConfig {
           if (!targets.equals("next") && !targets.equals("sequence")) {
             throw new ConfigException(file + ": field 'data.targets' must be \"next\" or \"sequence\", got \"" + targets + "\"");
           }
+          String targetEncoding = text(d, "target_encoding", "onehot", "data.");
+          if (!targetEncoding.equals("onehot") && !targetEncoding.equals("ids")) {
+            throw new ConfigException(file + ": field 'data.target_encoding' must be \"onehot\" or \"ids\" (for"
+                + " sparse_categorical_crossentropy), got \"" + targetEncoding + "\"");
+          }
           TextSequences text = TextSequences.read(p, level.equals("char"), bool(d, "lowercase", true, "data."));
           return text.windows(intValue(d, "seq_length", 50, "data.", 1), intValue(d, "step", 1, "data.", 1), encoding,
-              targets.equals("sequence"), intValue(d, "max_samples", 0, "data.", 0));
+              targets.equals("sequence"), targetEncoding.equals("ids"), intValue(d, "max_samples", 0, "data.", 0));
         }
         default: {
           checkKeys(d, Set.of("source", "x", "y"), "data.");

@@ -80,6 +80,9 @@ final class TrainCommand implements Callable<Integer> {
           line.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
           if (e.getKey().contains("acc")) line.append(String.format(Locale.ROOT, " (%.2f%%)", 100 * e.getValue()));
         }
+        if (model.loss().name().endsWith("crossentropy") && scores.containsKey("loss")) {
+          line.append(String.format(Locale.ROOT, ", perplexity %.2f", Math.exp(scores.get("loss"))));
+        }
         System.out.println(line);
         write(cfg, model, data, h, scores, out);
         System.out.println("Wrote " + out + "/: " + ModelFiles.CONFIG + " + " + ModelFiles.WEIGHTS

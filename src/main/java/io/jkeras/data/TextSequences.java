@@ -79,8 +79,17 @@ public final class TextSequences {
     return r;
   }
 
-  /** Windows of {@code seqLength} tokens every {@code step}, at most {@code maxSamples} (<= 0: all). */
+  /** Windows of {@code seqLength} tokens every {@code step}, at most {@code maxSamples} (<= 0: all); one-hot targets. */
   public Dataset windows(int seqLength, int step, Encoding encoding, boolean sequenceTargets, int maxSamples) {
+    return windows(seqLength, step, encoding, sequenceTargets, false, maxSamples);
+  }
+
+  /**
+   * As {@link #windows(int, int, Encoding, boolean, int)}; with {@code idTargets} the targets are
+   * token ids, (n) or (n, T), for sparse_categorical_crossentropy: a vocabulary of 5,000 words
+   * would otherwise need 5,000 floats per target.
+   */
+  public Dataset windows(int seqLength, int step, Encoding encoding, boolean sequenceTargets, boolean idTargets, int maxSamples) {
     if (seqLength < 1) throw new IllegalArgumentException("seq_length must be positive, got " + seqLength);
     if (step < 1) throw new IllegalArgumentException("step must be positive, got " + step);
     int available = (tokens.length - seqLength - 1) / step + 1;
@@ -110,7 +119,14 @@ public final class TextSequences {
       }
     }
     FloatArray y;
-    if (sequenceTargets) {
+    if (idTargets) {
+      int per = sequenceTargets ? seqLength : 1;
+      float[] d = new float[n * per];
+      for (int i = 0; i < n; i++) {
+        for (int t = 0; t < per; t++) d[i * per + t] = tokens[i * step + (sequenceTargets ? t + 1 : seqLength)];
+      }
+      y = sequenceTargets ? new FloatArray(d, n, seqLength) : new FloatArray(d, n);
+    } else if (sequenceTargets) {
       float[] d = new float[Math.multiplyExact(n * seqLength, v)];
       for (int i = 0; i < n; i++) for (int t = 0; t < seqLength; t++) d[(i * seqLength + t) * v + tokens[i * step + t + 1]] = 1;
       y = new FloatArray(d, n, seqLength, v);

@@ -36,6 +36,8 @@ public final class Initializers {
     ALIASES.put("constant", "Constant");
     ALIASES.put("random_normal", "RandomNormal");
     ALIASES.put("random_uniform", "RandomUniform");
+    ALIASES.put("uniform", "RandomUniform");
+    ALIASES.put("normal", "RandomNormal");
     ALIASES.put("truncated_normal", "TruncatedNormal");
     ALIASES.put("variance_scaling", "VarianceScaling");
     ALIASES.put("identity", "Identity");
