@@ -15,8 +15,12 @@ import picocli.CommandLine.Parameters;
 /** {@code jkeras predict MODEL --input x.npy [--output y.npy]}. */
 @Command(name = "predict", mixinStandardHelpOptions = true, description = "Run a model on an array file (.npy, .json or .csv).")
 final class PredictCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "a model directory written by train, or a Keras .json config")
+  @Parameters(index = "0", paramLabel = "MODEL",
+      description = "a model directory written by train, a Keras .keras or .h5 model, or a Keras .json config")
   Path model;
+
+  @Option(names = "--weights", paramLabel = "FILE", description = "weights for a .json config: Keras .weights.h5 or legacy .h5")
+  Path weights;
 
   @Option(names = "--input", required = true, paramLabel = "FILE", description = "inputs: .npy, .json or .csv")
   Path input;
@@ -39,7 +43,7 @@ final class PredictCommand implements Callable<Integer> {
     if (output != null && !(output.toString().endsWith(".npy") || output.toString().endsWith(".json"))) {
       throw new ConfigException(output + ": --output must end in .npy or .json");
     }
-    try (Sequential m = ModelLoader.open(model)) {
+    try (Sequential m = ModelLoader.open(model, weights)) {
       long[] expected = m.inputBatchShape();
       if (expected != null && !Shapes.compatible(withoutBatch(expected), withoutBatch(x.shape()))) {
         throw new IllegalArgumentException("input " + input + " has shape " + Shapes.toString(x.shape())
