@@ -236,7 +236,7 @@ public final class KerasModels {
       throw new IllegalArgumentException(file + ": the file name must end in .weights.h5 (Keras 3 reads other .h5 names"
           + " as legacy weights files)");
     }
-    Hdf5.Tree tree = KerasWeights.keras3Tree(model);
+    Hdf5.Tree tree = KerasWeights.keras3Tree(model, false);
     atomicWrite(file, tmp -> Hdf5.write(tree, tmp));
   }
 
@@ -247,7 +247,7 @@ public final class KerasModels {
     if (!file.getFileName().toString().endsWith(".keras")) {
       throw new IllegalArgumentException(file + ": the file name must end in .keras (keras.models.load_model requires it)");
     }
-    Hdf5.Tree tree = KerasWeights.keras3Tree(model);
+    Hdf5.Tree tree = KerasWeights.keras3Tree(model, true);
     String config = KerasJson.write(model);
     String metadata = metadata();
     atomicWrite(file, tmp -> {

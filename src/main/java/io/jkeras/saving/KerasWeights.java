@@ -73,11 +73,14 @@ public final class KerasWeights {
   static final class Saveable {
     final String name;
     final List<Weight> vars;
+    /** The layer whose computation the vars feed (for a cell, its RNN layer). */
+    final Layer<?> owner;
     final Map<String, Saveable> children = new LinkedHashMap<>();
 
-    Saveable(String name, List<Weight> vars) {
+    Saveable(String name, List<Weight> vars, Layer<?> owner) {
       this.name = name;
       this.vars = vars;
+      this.owner = owner;
     }
 
     int totalVars() {
@@ -90,23 +93,23 @@ public final class KerasWeights {
   /** The Keras 3 saveable tree of {@code layer}. */
   static Saveable saveable(Layer<?> layer) {
     if (layer instanceof RNN) {
-      Saveable s = new Saveable(layer.name(), List.of());
-      s.children.put("cell", new Saveable(Names.toSnakeCase(layer.className()) + "_cell", layer.weights()));
+      Saveable s = new Saveable(layer.name(), List.of(), layer);
+      s.children.put("cell", new Saveable(Names.toSnakeCase(layer.className()) + "_cell", layer.weights(), layer));
       return s;
     }
     if (layer instanceof Bidirectional) {
       Bidirectional b = (Bidirectional) layer;
-      Saveable s = new Saveable(layer.name(), List.of());
+      Saveable s = new Saveable(layer.name(), List.of(), layer);
       s.children.put("backward_layer", saveable(b.backwardLayer()));
       s.children.put("forward_layer", saveable(b.forwardLayer()));
       return s;
     }
     if (layer instanceof TimeDistributed) {
-      Saveable s = new Saveable(layer.name(), List.of());
+      Saveable s = new Saveable(layer.name(), List.of(), layer);
       s.children.put("layer", saveable(((TimeDistributed) layer).layer()));
       return s;
     }
-    return new Saveable(layer.name(), layer.weights());
+    return new Saveable(layer.name(), layer.weights(), layer);
   }
 
   /** Keras's per-class group names for the model's layers, in order: lstm, dropout, lstm_1, dense, dense_1. */
@@ -129,23 +132,112 @@ public final class KerasWeights {
 
   // ----- writing (Keras 3 layout) -----
 
-  /** The Keras 3 weights tree of a built model (what {@code model.weights.h5} holds, optimizer state aside). */
-  static Hdf5.Tree keras3Tree(Sequential model) {
+  /**
+   * The Keras 3 weights tree of a built model (what {@code model.weights.h5} holds, optimizer
+   * state aside). With {@code forKeras3Config}, weights are adapted to the Keras 3 config that
+   * goes with them (see {@link #keras3Value}); without, they are written as they are.
+   */
+  static Hdf5.Tree keras3Tree(Sequential model, boolean forKeras3Config) {
     requireBuilt(model);
+    if (forKeras3Config) for (Layer<?> l : model.layers()) checkKeras3Expressible(l);
     Hdf5.Tree root = new Hdf5.Tree();
     List<String> names = layerGroupNames(model);
     if (!names.isEmpty()) {
       Hdf5.Tree layers = root.group("layers");
-      for (int i = 0; i < names.size(); i++) write(layers.group(names.get(i)), saveable(model.layers().get(i)));
+      for (int i = 0; i < names.size(); i++) {
+        Layer<?> l = model.layers().get(i);
+        write(layers.group(names.get(i)), saveable(l), forKeras3Config);
+      }
     }
     root.group("vars").attribute("name", model.name());
     return root;
   }
 
-  private static void write(Hdf5.Tree group, Saveable s) {
-    for (Map.Entry<String, Saveable> c : s.children.entrySet()) write(group.group(c.getKey()), c.getValue());
+  private static void write(Hdf5.Tree group, Saveable s, boolean forKeras3Config) {
+    for (Map.Entry<String, Saveable> c : s.children.entrySet()) write(group.group(c.getKey()), c.getValue(), forKeras3Config);
     Hdf5.Tree vars = group.group("vars").attribute("name", s.name);
-    for (int i = 0; i < s.vars.size(); i++) vars.dataset(Integer.toString(i), s.vars.get(i).value());
+    for (int i = 0; i < s.vars.size(); i++) {
+      Weight w = s.vars.get(i);
+      vars.dataset(Integer.toString(i), forKeras3Config && s.owner != null ? keras3Value(s.owner, w) : w.value());
+    }
+  }
+
+  // ----- Keras 2's hard_sigmoid in a Keras 3 file -----
+
+  private static final float KERAS2_TO_KERAS3 = 1.2f;
+
+  /**
+   * A weight's value for a Keras 3 file. Keras 3 has no Keras 2 hard_sigmoid
+   * (clip(0.2 z + 0.5, 0, 1)); its own is clip(z / 6 + 0.5, 0, 1), which is Keras 2's at
+   * z / 1.2. Where a layer applies Keras 2's hard_sigmoid to an affine function of its weights
+   * (LSTM and GRU gates, GRU candidate, SimpleRNN and Dense outputs), the columns that feed it
+   * are multiplied by 1.2, so that the written config's "hard_sigmoid" (Keras 3's) computes
+   * exactly what the model computed. Other weights are written as they are.
+   */
+  static FloatArray keras3Value(Layer<?> layer, Weight w) {
+    FloatArray v = w.value();
+    float[] scale = columnScale(layer, w);
+    if (scale == null) return v;
+    float[] d = v.data().clone();
+    for (int i = 0; i < d.length; i++) d[i] *= scale[i % scale.length];
+    return new FloatArray(d, v.shape());
+  }
+
+  /** Per last-axis column factors for {@code w} of {@code layer}, or null for none. */
+  private static float[] columnScale(Layer<?> layer, Weight w) {
+    long[] shape = w.shape();
+    int cols = (int) shape[shape.length - 1];
+    float[] s = new float[cols];
+    java.util.Arrays.fill(s, 1f);
+    boolean any = false;
+    if (layer instanceof LSTM) {
+      LSTM l = (LSTM) layer;
+      int u = l.units();
+      if (io.jkeras.activations.Activations.isKeras2HardSigmoid(l.recurrentActivation())) {
+        java.util.Arrays.fill(s, 0, 2 * u, KERAS2_TO_KERAS3);
+        java.util.Arrays.fill(s, 3 * u, 4 * u, KERAS2_TO_KERAS3);
+        any = true;
+      }
+    } else if (layer instanceof GRU) {
+      GRU l = (GRU) layer;
+      int u = l.units();
+      if (io.jkeras.activations.Activations.isKeras2HardSigmoid(l.recurrentActivation())) {
+        java.util.Arrays.fill(s, 0, 2 * u, KERAS2_TO_KERAS3);
+        any = true;
+      }
+      if (io.jkeras.activations.Activations.isKeras2HardSigmoid(l.activation())) {
+        java.util.Arrays.fill(s, 2 * u, 3 * u, KERAS2_TO_KERAS3);
+        any = true;
+      }
+    } else if (layer instanceof io.jkeras.layers.SimpleRNN) {
+      any = io.jkeras.activations.Activations.isKeras2HardSigmoid(((RNN<?>) layer).activation());
+      if (any) java.util.Arrays.fill(s, KERAS2_TO_KERAS3);
+    } else if (layer instanceof io.jkeras.layers.Dense) {
+      any = io.jkeras.activations.Activations.isKeras2HardSigmoid(((io.jkeras.layers.Dense) layer).activation());
+      if (any) java.util.Arrays.fill(s, KERAS2_TO_KERAS3);
+    }
+    return any ? s : null;
+  }
+
+  /** Throws for a layer whose Keras 2 hard_sigmoid no weight scaling can carry into a Keras 3 file. */
+  private static void checkKeras3Expressible(Layer<?> l) {
+    String why = null;
+    if (l instanceof LSTM && io.jkeras.activations.Activations.isKeras2HardSigmoid(((LSTM) l).activation())) {
+      why = "its activation (applied to the cell state too)";
+    } else if (l instanceof io.jkeras.layers.Activation
+        && io.jkeras.activations.Activations.isKeras2HardSigmoid(((io.jkeras.layers.Activation) l).activation())) {
+      why = "it";
+    } else if (l instanceof Bidirectional) {
+      checkKeras3Expressible(((Bidirectional) l).forwardLayer());
+      checkKeras3Expressible(((Bidirectional) l).backwardLayer());
+    } else if (l instanceof TimeDistributed) {
+      checkKeras3Expressible(((TimeDistributed) l).layer());
+    }
+    if (why != null) {
+      throw new IllegalArgumentException("cannot write layer '" + l.name() + "' (" + l.className() + ") to a Keras 3 file: "
+          + why + " uses Keras 2's hard_sigmoid (clip(0.2x+0.5, 0, 1)), which Keras 3 does not have (its hard_sigmoid is"
+          + " clip(x/6+0.5, 0, 1))");
+    }
   }
 
   private static void requireBuilt(Sequential model) {
