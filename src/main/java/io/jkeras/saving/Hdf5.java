@@ -63,9 +63,21 @@ final class Hdf5 {
     if (!isHdf5(file)) {
       throw new KerasFormatException(file + ": not an HDF5 file (no HDF5 signature at the start); expected " + what);
     }
+    HdfFile hdf = null;
     try {
-      return new HdfFile(file);
-    } catch (RuntimeException e) {
+      hdf = new HdfFile(file);
+      // As the HDF5 library does ("truncated file: eof = ..., stored_eof = ..."): a file shorter than its
+      // superblock says has lost data, which jhdf would otherwise read as garbage.
+      Superblock sb = hdf.getHdfBackingStorage().getSuperblock();
+      long stored = sb.getEndOfFileAddress();
+      long size = Files.size(file);
+      if (stored > 0 && stored != -1L && sb.getBaseAddressByte() + stored > size) {
+        throw new KerasFormatException(file + ": truncated HDF5 file: it has " + size + " bytes but its superblock says "
+            + (sb.getBaseAddressByte() + stored));
+      }
+      return hdf;
+    } catch (IOException | RuntimeException e) {
+      if (hdf != null) hdf.close();
       throw corrupt(file, e);
     }
   }

@@ -129,7 +129,13 @@ public final class KerasModels {
         throw Hdf5.corrupt(file, e);
       }
       if (config == null) {
-        if (KerasWeights.layout(hdf) != null) {
+        KerasWeights.Layout layout;
+        try {
+          layout = KerasWeights.layout(hdf);
+        } catch (RuntimeException e) {
+          throw Hdf5.corrupt(file, e);
+        }
+        if (layout != null) {
           throw new KerasFormatException(file + ": holds weights only (no model_config): load it with its JSON config,"
               + " KerasModels.load(config, weights), or jkeras predict CONFIG.json --weights " + file.getFileName());
         }

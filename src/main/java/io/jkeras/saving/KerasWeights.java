@@ -279,9 +279,9 @@ public final class KerasWeights {
    */
   static void load(Sequential model, HdfFile hdf, Path file) {
     requireBuilt(model);
-    Layout layout = layout(hdf);
     List<Assignment> plan;
     try {
+      Layout layout = layout(hdf);
       if (layout == null) {
         throw new KerasFormatException(file + ": not a Keras weights file (no 'layers' group, 'layer_names' attribute or"
             + " 'model_weights' group)");
