@@ -33,9 +33,16 @@ import java.util.Locale;
  * leaves the model uncompiled with a warning on standard error, as Keras warns when it cannot
  * compile a loaded model. See {@link KerasWeights} for how weights are matched.
  *
+ * <p>Written files follow Keras 3 whatever version a model was read from. A model that uses
+ * Keras 2's hard_sigmoid (read from a Keras 1/2 file) is written with the weights that feed it
+ * scaled so that Keras 3's hard_sigmoid computes the same ({@link KerasWeights#keras3Value});
+ * {@code .weights.h5} files hold the weights unchanged.
+ *
  * <p>Not written yet: the optimizer state (Keras's {@code optimizer/vars}), so training resumed
- * from a saved file starts with fresh optimizer slots; files are written with Keras 3's
- * layout whatever version they were read from.
+ * from a saved file starts with fresh optimizer slots (Keras warns "Skipping variable loading
+ * for optimizer" when it opens such a file, and loads the rest). HDF5 string attributes are
+ * written as fixed-length UTF-8 strings where h5py writes variable-length ones: same names and
+ * values, which Keras does not read back anyway.
  *
  * <p>Writes are atomic: the file is written beside the destination under a temporary name and
  * renamed over it, so a failure never leaves a partial file where a good one was.
