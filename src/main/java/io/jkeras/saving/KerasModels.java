@@ -274,6 +274,37 @@ public final class KerasModels {
     });
   }
 
+  /**
+   * True if {@code model} uses Keras 2's hard_sigmoid (it was read from a Keras 1/2 file): its
+   * Keras 3 JSON ({@link KerasJson#write}) alone would mean Keras 3's hard_sigmoid.
+   */
+  public static boolean usesKeras2HardSigmoid(Sequential model) {
+    return KerasWeights.usesKeras2HardSigmoid(model);
+  }
+
+  /**
+   * A new model (the caller closes it) that computes what {@code model} computes with Keras 3
+   * semantics only, made by writing a {@code .keras} archive to a temporary file and reading it
+   * back: what a Keras 3 JSON + weights writer such as {@link ModelFiles} needs for a model read
+   * from a Keras 1/2 file.
+   */
+  public static Sequential keras3Copy(Sequential model) {
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile("jkeras-", ".keras");
+      saveKeras(model, tmp);
+      return load(tmp);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      try {
+        if (tmp != null) Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // left to the OS
+      }
+    }
+  }
+
   /** metadata.json as Keras writes it: keras_version and date_saved ("2026-01-15@02:29:02"). */
   static String metadata() {
     String date = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss", Locale.ROOT));

@@ -78,6 +78,15 @@ class KerasFilesCliTest {
     assertEquals(0, r.code, r.err + r.out);
     assertClose(expected(), Npy.read(y), 1e-5, 1e-5);
 
+    // Straight from the Keras 2 .h5 (Keras 2's hard_sigmoid) to a model directory, whose model.json is Keras 3 JSON.
+    Path dir2 = tmp.resolve("out/model_dir2");
+    r = run("convert", path(FLATTEN + "model.h5").toString(), dir2.toString());
+    assertEquals(0, r.code, r.err + r.out);
+    Path y2 = tmp.resolve("y2.npy");
+    r = run("predict", dir2.toString(), "--input", x.toString(), "--output", y2.toString());
+    assertEquals(0, r.code, r.err + r.out);
+    assertClose(expected(), Npy.read(y2), 1e-5, 1e-5);
+
     r = run("inspect", keras.toString());
     assertEquals(0, r.code, r.err + r.out);
     assertTrue(r.out.contains("lstm_1 (LSTM)") && r.out.contains("Compiled: optimizer RMSprop"), r.out);
