@@ -13,8 +13,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
     description = "Print a model's summary (layers, shapes, parameters) or a SavedModel's signatures.")
 final class InspectCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "a model directory written by train, a SavedModel, or a Keras .json config")
+  @Parameters(index = "0", paramLabel = "MODEL", description = "the model: " + ModelLoader.FORMATS)
   Path model;
+
+  @picocli.CommandLine.Option(names = "--weights", paramLabel = "FILE", description = "weights for a .json config: Keras .weights.h5 or legacy .h5")
+  Path weights;
 
   @Override
   public Integer call() {
@@ -31,7 +34,7 @@ final class InspectCommand implements Callable<Integer> {
       if (!SavedModelImport.hasKerasConfig(model)) return Main.OK;
       System.out.println();
     }
-    try (Sequential m = ModelLoader.open(model)) {
+    try (Sequential m = ModelLoader.open(model, weights)) {
       if (m.inputBatchShape() == null) {
         System.out.println("Model: \"" + m.name() + "\" (input shape unknown: not built)");
         for (var l : m.layers()) System.out.println(" " + l.name() + " (" + l.className() + ")");

@@ -25,10 +25,13 @@ import picocli.CommandLine.Parameters;
  * folder of {@code <name>.npy} files or to one {@code .npz}.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Run a model (jkeras model directory, SavedModel, Keras .json) on array files (.npy, .json, .csv).")
+    description = "Run a model (jkeras model directory, SavedModel, .keras, .h5, .json + weights) on array files (.npy, .json, .csv).")
 final class PredictCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "a model directory written by train, a SavedModel, or a Keras .json config")
+  @Parameters(index = "0", paramLabel = "MODEL", description = "the model: " + ModelLoader.FORMATS)
   Path model;
+
+  @Option(names = "--weights", paramLabel = "FILE", description = "weights for a .json config: Keras .weights.h5 or legacy .h5")
+  Path weights;
 
   @Option(names = "--input", required = true, paramLabel = "[NAME=]FILE",
       description = "an input file (.npy, .json, .csv); NAME= for named SavedModel inputs; repeatable")
@@ -73,7 +76,7 @@ final class PredictCommand implements Callable<Integer> {
     if (named.size() != 1) throw new ConfigException("a Keras model takes one input, got " + named.keySet());
     Object v = named.values().iterator().next();
     FloatArray x = v instanceof FloatArray ? (FloatArray) v : new FloatArray(new float[] {(Float) v}, 1);
-    try (Sequential m = ModelLoader.open(model)) {
+    try (Sequential m = ModelLoader.open(model, weights)) {
       long[] expected = m.inputBatchShape();
       if (expected != null && !Shapes.compatible(withoutBatch(expected), withoutBatch(x.shape()))) {
         throw new IllegalArgumentException("input has shape " + Shapes.toString(x.shape()) + " but the model expects "

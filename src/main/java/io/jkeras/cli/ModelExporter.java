@@ -1,0 +1,12 @@
+package io.jkeras.cli;
+
+import io.jkeras.models.Sequential;
+import java.nio.file.Path;
+
+/**
+ * Writes a model in one output format of {@code jkeras convert --format NAME}.
+ */
+@FunctionalInterface
+public interface ModelExporter {
+  void export(Sequential model, Path destination) throws Exception;
+}
