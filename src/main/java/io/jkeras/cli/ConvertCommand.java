@@ -76,14 +76,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
       }
     }
-    if (KerasModels.usesKeras2HardSigmoid(m)) {
-      // model.json is Keras 3 JSON, where "hard_sigmoid" is Keras 3's: save the Keras 3 equivalent.
-      try (Sequential k3 = KerasModels.keras3Copy(m)) {
-        ModelFiles.save(k3, dir);
-      }
-    } else {
-      ModelFiles.save(m, dir);
-    }
+    ModelFiles.save(m, dir);
   }
 
   /** The format DEST's name asks for. */

@@ -34,6 +34,14 @@ import java.util.Map;
  * and string length; only layers in {@link LayerRegistry} are ever built.
  */
 public final class KerasJson {
+  /**
+   * Top-level key marking a config whose "hard_sigmoid" is Keras 2's clip(0.2x+0.5, 0, 1)
+   * (a model read from a Keras 1/2 file): Keras 3 has no name for that function, so jkeras
+   * records it here; Python Keras ignores the key (and uses its own hard_sigmoid). .keras files
+   * carry such models exactly instead, by scaling the weights (see {@link KerasModels#saveKeras}).
+   */
+  public static final String KERAS2_HARD_SIGMOID_KEY = "jkeras_hard_sigmoid";
+
   /** Largest config accepted, in bytes. */
   public static final long MAX_BYTES = 32L << 20;
 
@@ -99,6 +107,7 @@ public final class KerasJson {
    */
   public static Sequential fromTree(JsonNode root, int kerasMajor) {
     int major = kerasMajor > 0 ? kerasMajor : kerasMajor(root);
+    if ("keras2".equals(root.path(KERAS2_HARD_SIGMOID_KEY).asText())) major = 2;
     JsonNode cn = root.get("class_name");
     String cls = cn == null ? "" : cn.asText();
     JsonNode config = root.get("config");
@@ -251,8 +260,18 @@ public final class KerasJson {
 
   /** Keras 3's {@code model.to_json()} of {@code model}. */
   public static String write(Sequential model) {
+    return write(model, true);
+  }
+
+  /**
+   * With {@code markKeras2HardSigmoid} false, "hard_sigmoid" is written unmarked: for a .keras
+   * archive, whose weights are scaled so that Keras 3's hard_sigmoid computes Keras 2's.
+   */
+  static String write(Sequential model, boolean markKeras2HardSigmoid) {
     try {
-      return WRITER.writeValueAsString(toTree(model));
+      Map<String, Object> tree = toTree(model);
+      if (!markKeras2HardSigmoid) tree.remove(KERAS2_HARD_SIGMOID_KEY);
+      return WRITER.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write model config: " + e.getMessage(), e);
     }
@@ -286,6 +305,13 @@ public final class KerasJson {
       root.put("build_config", bc);
     }
     if (model.isCompiled()) root.put("compile_config", compileConfig(model));
+    if (LayerActivations.any(model, io.jkeras.activations.Activations::isKeras2HardSigmoid)) {
+      if (LayerActivations.any(model, a -> a.name().equals("hard_sigmoid") && !io.jkeras.activations.Activations.isKeras2HardSigmoid(a))) {
+        throw new IllegalStateException("model " + model.name() + " mixes Keras 2's and Keras 3's hard_sigmoid, which one config"
+            + " cannot tell apart");
+      }
+      root.put(KERAS2_HARD_SIGMOID_KEY, "keras2");
+    }
     return root;
   }
 

@@ -261,7 +261,7 @@ public final class KerasModels {
       throw new IllegalArgumentException(file + ": the file name must end in .keras (keras.models.load_model requires it)");
     }
     Hdf5.Tree tree = KerasWeights.keras3Tree(model, true);
-    String config = KerasJson.write(model);
+    String config = KerasJson.write(model, false); // the weights below carry Keras 2's hard_sigmoid, if any
     String metadata = metadata();
     atomicWrite(file, tmp -> {
       Path h5 = Files.createTempFile(tmp.getParent(), "." + file.getFileName() + ".weights-", ".tmp");
@@ -282,28 +282,7 @@ public final class KerasModels {
     return KerasWeights.usesKeras2HardSigmoid(model);
   }
 
-  /**
-   * A new model (the caller closes it) that computes what {@code model} computes with Keras 3
-   * semantics only, made by writing a {@code .keras} archive to a temporary file and reading it
-   * back: what a Keras 3 JSON + weights writer such as {@link ModelFiles} needs for a model read
-   * from a Keras 1/2 file.
-   */
-  public static Sequential keras3Copy(Sequential model) {
-    Path tmp = null;
-    try {
-      tmp = Files.createTempFile("jkeras-", ".keras");
-      saveKeras(model, tmp);
-      return load(tmp);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      try {
-        if (tmp != null) Files.deleteIfExists(tmp);
-      } catch (IOException e) {
-        // left to the OS
-      }
-    }
-  }
+
 
   /** metadata.json as Keras writes it: keras_version and date_saved ("2026-01-15@02:29:02"). */
   static String metadata() {

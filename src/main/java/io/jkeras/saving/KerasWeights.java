@@ -221,22 +221,7 @@ public final class KerasWeights {
 
   /** True if a layer of {@code model} (or one it wraps) uses Keras 2's hard_sigmoid. */
   static boolean usesKeras2HardSigmoid(Sequential model) {
-    for (Layer<?> l : model.layers()) if (usesKeras2HardSigmoid(l)) return true;
-    return false;
-  }
-
-  private static boolean usesKeras2HardSigmoid(Layer<?> l) {
-    java.util.function.Predicate<io.jkeras.activations.Activation> k2 = io.jkeras.activations.Activations::isKeras2HardSigmoid;
-    if (l instanceof LSTM) return k2.test(((LSTM) l).recurrentActivation()) || k2.test(((LSTM) l).activation());
-    if (l instanceof GRU) return k2.test(((GRU) l).recurrentActivation()) || k2.test(((GRU) l).activation());
-    if (l instanceof RNN) return k2.test(((RNN<?>) l).activation());
-    if (l instanceof io.jkeras.layers.Dense) return k2.test(((io.jkeras.layers.Dense) l).activation());
-    if (l instanceof io.jkeras.layers.Activation) return k2.test(((io.jkeras.layers.Activation) l).activation());
-    if (l instanceof Bidirectional) {
-      return usesKeras2HardSigmoid(((Bidirectional) l).forwardLayer()) || usesKeras2HardSigmoid(((Bidirectional) l).backwardLayer());
-    }
-    if (l instanceof TimeDistributed) return usesKeras2HardSigmoid(((TimeDistributed) l).layer());
-    return false;
+    return LayerActivations.any(model, io.jkeras.activations.Activations::isKeras2HardSigmoid);
   }
 
   /** Throws for a layer whose Keras 2 hard_sigmoid no weight scaling can carry into a Keras 3 file. */

@@ -99,6 +99,26 @@ class KerasJsonTest {
     }
   }
 
+  /** A model read from a Keras 2 file keeps Keras 2's hard_sigmoid through jkeras's own files. */
+  @Test
+  void keras2HardSigmoidSurvivesWriteAndReadAndModelFiles(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    try (Sequential m = KerasModels.load(path("keras2-dl4j-simple-flatten-lstm/simple_flatten_lstm_tf_keras_2_model.h5"))) {
+      String json = KerasJson.write(m);
+      assertTrue(json.contains("\"jkeras_hard_sigmoid\" : \"keras2\""), json);
+      try (Sequential again = KerasJson.read(json)) {
+        assertTrue(Activations.isKeras2HardSigmoid(((LSTM) again.getLayer(0)).recurrentActivation()));
+      }
+      float[][][] x = {{{0.3f}}, {{-1.2f}}, {{2.5f}}};
+      ModelFiles.save(m, tmp.resolve("dir"));
+      try (Sequential back = ModelFiles.load(tmp.resolve("dir"))) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(m.predict(x).data(), back.predict(x).data(), 0f);
+      }
+    }
+    try (Sequential k3 = KerasJson.read(path("keras3-har-lstm/unzipped/config.json"))) {
+      assertTrue(!KerasJson.write(k3).contains("jkeras_hard_sigmoid"));
+    }
+  }
+
   @Test
   void keras1LegacyNames() {
     try (Sequential m = KerasJson.read(path("json-dl4j-lstm-configs/lstm_tddense_config.json"))) {
