@@ -97,14 +97,20 @@ public final class Alphabet {
     return best;
   }
 
-  /** The first argument as the number of epochs, or {@code defaultEpochs}. */
+  /** The first argument as the number of epochs, or {@code defaultEpochs} (also when negative). */
   public static int epochs(String[] args, int defaultEpochs) {
-    return args.length > 0 ? Integer.parseInt(args[0]) : defaultEpochs;
+    int e = args.length > 0 ? Integer.parseInt(args[0]) : -1;
+    return e < 0 ? defaultEpochs : e;
   }
 
   /** The second argument as Keras's fit verbosity (0, 1, 2), or 2 as in the tutorial. */
   public static int verbose(String[] args) {
     return args.length > 1 ? Integer.parseInt(args[1]) : 2;
+  }
+
+  /** The third argument as the random seed, or {@link #SEED}. */
+  public static long seed(String[] args) {
+    return args.length > 2 ? Long.parseLong(args[2]) : SEED;
   }
 
   /** The accuracy (a fraction) of an evaluate() result. */

@@ -18,7 +18,7 @@ import java.util.Random;
  * LSTM's state is still reset between samples; what changes is that every update sees every
  * pair, with many more epochs.)
  *
- * <p>Usage: {@code AlphabetBatch [epochs=5000] [verbose=2]}
+ * <p>Usage: {@code AlphabetBatch [epochs=5000] [verbose=2] [seed=7]}
  */
 public final class AlphabetBatch {
   public static final int EPOCHS = 5000;
@@ -26,13 +26,21 @@ public final class AlphabetBatch {
   private AlphabetBatch() {}
 
   public static void main(String[] args) {
-    Alphabet.Result r = run(Alphabet.epochs(args, EPOCHS), Alphabet.verbose(args), System.out);
+    int epochs = Alphabet.epochs(args, EPOCHS);
+    long seed = Alphabet.seed(args);
+    System.out.println("AlphabetBatch: epochs " + epochs + ", seed " + seed);
+    Alphabet.Result r = run(epochs, Alphabet.verbose(args), seed, System.out);
     System.out.println(Alphabet.accuracyLine(r.accuracy));
   }
 
+  /** The tutorial's program with its hyperparameters, seeded with {@link Alphabet#SEED}. */
   public static Alphabet.Result run(int epochs, int verbose, PrintStream out) {
-    Keras.setRandomSeed(Alphabet.SEED);
-    Random random = new Random(Alphabet.SEED);
+    return run(epochs, verbose, Alphabet.SEED, out);
+  }
+
+  public static Alphabet.Result run(int epochs, int verbose, long seed, PrintStream out) {
+    Keras.setRandomSeed(seed);
+    Random random = new Random(seed);
     Alphabet.Pairs data = Alphabet.windows(1);
     float[][][] x = Alphabet.reshapeNormalized(data.x, 1, 1);
     float[][] y = Alphabet.oneHot(data.labels());

@@ -19,7 +19,7 @@ import java.util.List;
  * "K". The tutorial reports 100%, and "K -> B" from the cold start: the state, not the input
  * letter, carries the position in the alphabet.
  *
- * <p>Usage: {@code AlphabetStateful [epochs=300] [verbose=2]}; epochs counts the fit/reset rounds.
+ * <p>Usage: {@code AlphabetStateful [epochs=300] [verbose=2] [seed=7]}; epochs counts the fit/reset rounds.
  */
 public final class AlphabetStateful {
   public static final int EPOCHS = 300;
@@ -28,7 +28,10 @@ public final class AlphabetStateful {
   private AlphabetStateful() {}
 
   public static void main(String[] args) {
-    Alphabet.Result r = run(Alphabet.epochs(args, EPOCHS), Alphabet.verbose(args), System.out);
+    int epochs = Alphabet.epochs(args, EPOCHS);
+    long seed = Alphabet.seed(args);
+    System.out.println("AlphabetStateful: epochs " + epochs + ", seed " + seed);
+    Alphabet.Result r = run(epochs, Alphabet.verbose(args), seed, System.out);
     System.out.println(Alphabet.accuracyLine(r.accuracy));
   }
 
@@ -59,8 +62,13 @@ public final class AlphabetStateful {
     return lines;
   }
 
+  /** The tutorial's program with its hyperparameters, seeded with {@link Alphabet#SEED}. */
   public static Alphabet.Result run(int epochs, int verbose, PrintStream out) {
-    Keras.setRandomSeed(Alphabet.SEED);
+    return run(epochs, verbose, Alphabet.SEED, out);
+  }
+
+  public static Alphabet.Result run(int epochs, int verbose, long seed, PrintStream out) {
+    Keras.setRandomSeed(seed);
     Alphabet.Pairs data = Alphabet.windows(1);
     float[][][] x = Alphabet.reshapeNormalized(data.x, 1, 1);
     float[][] y = Alphabet.oneHot(data.labels());
