@@ -1,0 +1,205 @@
+package io.jkeras.examples;
+
+import io.jkeras.Keras;
+import io.jkeras.data.FloatArray;
+import io.jkeras.layers.Dense;
+import io.jkeras.layers.Dropout;
+import io.jkeras.layers.Embedding;
+import io.jkeras.layers.LSTM;
+import io.jkeras.layers.TimeDistributed;
+import io.jkeras.models.Sequential;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Word-level language model (the "Keras LSTM tutorial" PTB model, here on Macbeth): the words
+ * of the text (lowercased; a line break becomes {@code <eos>}, punctuation marks are words of
+ * their own), a vocabulary ordered by frequency, and a batch generator that walks the corpus as
+ * the tutorial's {@code KerasBatchGenerator}: batches of 20 windows of 30 word ids, each target
+ * the same window shifted by one word, one-hot; the cursor advances by {@code skip_step} (30)
+ * per window and wraps to the start. The model is Embedding(vocab, 500) -> LSTM(500, seq) ->
+ * LSTM(500, seq) -> Dropout(0.5) -> TimeDistributed(Dense(vocab, softmax)), adam, categorical
+ * cross-entropy. jkeras has no generator API yet, so training loops over the generator's
+ * batches with {@code trainOnBatch}. The last tenth of the words is held out; the program reports
+ * its perplexity, exp(mean cross-entropy per word).
+ *
+ * <p>Usage: {@code WordLanguageModel [text=../shared/data/macbeth.txt] [--epochs 1]
+ * [--hidden 500] [--num-steps 30] [--batch-size 20] [--skip-step 30] [--max-words all]
+ * [--max-steps all]}. For a quick run: {@code --hidden 64 --max-words 5000}.
+ */
+public final class WordLanguageModel {
+  public static final String EOS = "<eos>";
+  private static final Pattern TOKEN = Pattern.compile("\\n|[\\p{L}\\p{N}'’]+|[^\\s\\p{L}\\p{N}]");
+
+  private WordLanguageModel() {}
+
+  /** Lowercased word and punctuation tokens; each line break is {@code <eos>}. */
+  public static List<String> words(String text) {
+    List<String> r = new ArrayList<>();
+    Matcher m = TOKEN.matcher(text.toLowerCase(Locale.ROOT).replace("\r", ""));
+    while (m.find()) r.add(m.group().equals("\n") ? EOS : m.group());
+    return r;
+  }
+
+  /** The tutorial's build_vocab: words by decreasing count, ties alphabetical, ids from 0. */
+  public static Map<String, Integer> vocabulary(List<String> words) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (String w : words) counts.merge(w, 1, Integer::sum);
+    List<String> sorted = new ArrayList<>(counts.keySet());
+    sorted.sort(Comparator.<String>comparingInt(counts::get).reversed().thenComparing(Comparator.naturalOrder()));
+    Map<String, Integer> ids = new HashMap<>();
+    for (String w : sorted) ids.put(w, ids.size());
+    return ids;
+  }
+
+  /** The tutorial's KerasBatchGenerator, one batch per {@link #next} call. */
+  public static final class BatchGenerator {
+    private final int[] data;
+    private final int numSteps;
+    private final int batchSize;
+    private final int vocabulary;
+    private final int skipStep;
+    private int currentIdx;
+
+    public BatchGenerator(int[] data, int numSteps, int batchSize, int vocabulary, int skipStep) {
+      if (data.length <= numSteps) {
+        throw new IllegalArgumentException("the data (" + data.length + " words) must be longer than num_steps (" + numSteps + ")");
+      }
+      this.data = data;
+      this.numSteps = numSteps;
+      this.batchSize = batchSize;
+      this.vocabulary = vocabulary;
+      this.skipStep = skipStep;
+    }
+
+    /** x: (batch, numSteps) word ids; y: (batch, numSteps, vocabulary) one-hot of the next words. */
+    public FloatArray[] next() {
+      float[] x = new float[batchSize * numSteps];
+      float[] y = new float[batchSize * numSteps * vocabulary];
+      for (int i = 0; i < batchSize; i++) {
+        if (currentIdx + numSteps >= data.length) currentIdx = 0; // back to the start of the corpus
+        for (int t = 0; t < numSteps; t++) {
+          x[i * numSteps + t] = data[currentIdx + t];
+          y[(i * numSteps + t) * vocabulary + data[currentIdx + t + 1]] = 1;
+        }
+        currentIdx += skipStep;
+      }
+      return new FloatArray[] {new FloatArray(x, batchSize, numSteps), new FloatArray(y, batchSize, numSteps, vocabulary)};
+    }
+  }
+
+  public static Sequential buildModel(int vocabulary, int hidden, int numSteps) {
+    Sequential model = new Sequential();
+    model.add(new Embedding(vocabulary, hidden).inputLength(numSteps));
+    model.add(new LSTM(hidden).returnSequences(true));
+    model.add(new LSTM(hidden).returnSequences(true));
+    model.add(new Dropout(0.5));
+    model.add(new TimeDistributed(new Dense(vocabulary).activation("softmax")));
+    model.compile("adam", "categorical_crossentropy", "categorical_accuracy");
+    return model;
+  }
+
+  /** What a run found. */
+  public static final class Result {
+    public final int vocabulary;
+    public final List<Double> trainLosses;
+    public final double validLoss;
+    public final double perplexity;
+
+    Result(int vocabulary, List<Double> trainLosses, double validLoss) {
+      this.vocabulary = vocabulary;
+      this.trainLosses = List.copyOf(trainLosses);
+      this.validLoss = validLoss;
+      this.perplexity = Math.exp(validLoss);
+    }
+  }
+
+  public static void main(String[] args) throws IOException {
+    Options o = new Options(args, Set.of("epochs", "hidden", "num-steps", "batch-size", "skip-step", "max-words", "max-steps", "seed"));
+    String text = Files.readString(Paths.get(o.positional(0, MacbethCharGeneration.DEFAULT_TEXT)), StandardCharsets.UTF_8);
+    int numSteps = o.integer("num-steps", 30);
+    run(text, o.integer("epochs", 1), o.integer("hidden", 500), numSteps, o.integer("batch-size", 20),
+        o.integer("skip-step", numSteps), o.integer("max-words", 0), o.integer("max-steps", 0), o.integer("seed", 7), System.out);
+  }
+
+  /**
+   * Trains {@code epochs} epochs of len(train) / (batch * numSteps) steps each (or
+   * {@code maxSteps} if smaller and positive) and evaluates on the held-out last tenth.
+   */
+  public static Result run(String text, int epochs, int hidden, int numSteps, int batchSize, int skipStep,
+      int maxWords, int maxSteps, long seed, PrintStream out) {
+    Keras.setRandomSeed(seed);
+    List<String> all = words(text);
+    if (maxWords > 0 && all.size() > maxWords) all = all.subList(0, maxWords);
+    Map<String, Integer> vocab = vocabulary(all);
+    int[] ids = new int[all.size()];
+    for (int i = 0; i < ids.length; i++) ids[i] = vocab.get(all.get(i));
+    int split = (int) (ids.length * 0.9);
+    int[] train = java.util.Arrays.copyOfRange(ids, 0, split);
+    int[] valid = java.util.Arrays.copyOfRange(ids, split, ids.length);
+    int v = vocab.size();
+    out.printf(Locale.ROOT, "words: %d (train %d, held out %d), vocabulary: %d%n", ids.length, train.length, valid.length, v);
+
+    BatchGenerator gen = new BatchGenerator(train, numSteps, batchSize, v, skipStep);
+    int steps = Math.max(1, train.length / (batchSize * numSteps));
+    if (maxSteps > 0) steps = Math.min(steps, maxSteps);
+    List<Double> losses = new ArrayList<>();
+    try (Sequential model = buildModel(v, hidden, numSteps)) {
+      model.summary(out);
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        long t0 = System.nanoTime();
+        double sum = 0;
+        for (int s = 0; s < steps; s++) {
+          FloatArray[] b = gen.next();
+          sum += model.trainOnBatch(b[0], b[1]).get("loss");
+        }
+        losses.add(sum / steps);
+        out.printf(Locale.ROOT, "Epoch %d/%d - %d steps - %.1fs - loss: %.4f - train perplexity: %.1f%n", epoch + 1, epochs,
+            steps, (System.nanoTime() - t0) / 1e9, sum / steps, Math.exp(sum / steps));
+      }
+
+      // Held-out tail: consecutive non-overlapping windows, every word predicted once.
+      int windows = (valid.length - 1) / numSteps;
+      double validLoss = Double.NaN;
+      if (windows > 0) {
+        int rows = windows;
+        BatchGenerator vg = new BatchGenerator(valid, numSteps, rows, v, numSteps);
+        FloatArray[] b = vg.next();
+        Map<String, Double> scores = model.evaluate(b[0], b[1], batchSize);
+        validLoss = scores.get("loss");
+        out.printf(Locale.ROOT, "held-out: %d windows of %d words - loss: %.4f - accuracy: %.4f%n", rows, numSteps,
+            validLoss, scores.get("categorical_accuracy"));
+
+        // As the tutorial: the actual next words of one held-out window beside the predicted ones.
+        String[] byId = new String[v];
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) byId[e.getValue()] = e.getKey();
+        float[][][] p = model.predict(b[0].slice(0, 1)).toArray3();
+        StringBuilder actual = new StringBuilder("Actual words: ");
+        StringBuilder predicted = new StringBuilder("Predicted words: ");
+        for (int t = 0; t < Math.min(10, numSteps); t++) {
+          actual.append(byId[valid[t + 1]]).append(' ');
+          predicted.append(byId[Alphabet.argmax(p[0][t])]).append(' ');
+        }
+        out.println(actual.toString().trim());
+        out.println(predicted.toString().trim());
+      } else {
+        out.println("held-out tail too short for one window of " + numSteps + " words");
+      }
+      Result r = new Result(v, losses, validLoss);
+      out.printf(Locale.ROOT, "perplexity: %.2f%n", r.perplexity);
+      return r;
+    }
+  }
+}
