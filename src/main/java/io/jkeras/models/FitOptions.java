@@ -9,6 +9,7 @@ import java.util.List;
 public final class FitOptions {
   int epochs = 1;
   int batchSize = 32;
+  boolean batchSizeSet;
   int verbose = 1;
   boolean shuffle = true;
   double validationSplit;
@@ -30,6 +31,7 @@ public final class FitOptions {
   public FitOptions batchSize(int batchSize) {
     if (batchSize <= 0) throw new IllegalArgumentException("batch_size must be positive, got " + batchSize);
     this.batchSize = batchSize;
+    this.batchSizeSet = true;
     return this;
   }
 

@@ -456,7 +456,7 @@ public abstract class Model implements AutoCloseable {
     int n = xa.length();
     if (n == 0) throw new IllegalArgumentException("fit: x has no samples");
     int batchSize = Math.min(options.batchSize, n);
-    if (fixedBatchSize() > 0) batchSize = options.batchSize;
+    if (fixedBatchSize() > 0) batchSize = options.batchSizeSet ? options.batchSize : (int) fixedBatchSize();
     checkBatch(batchSize, n, "fit");
     if (vx != null) checkBatch(batchSize, vx.length(), "validation data");
     int steps = (n + batchSize - 1) / batchSize;
@@ -523,9 +523,9 @@ public abstract class Model implements AutoCloseable {
 
   // ----- evaluate / predict -----
 
-  /** Keras's {@code evaluate(x, y, return_dict=True)} with batch size 32. */
+  /** Keras's {@code evaluate(x, y, return_dict=True)} with batch size 32 (a stateful model: its fixed batch size). */
   public Map<String, Double> evaluate(Object x, Object y) {
-    return evaluate(x, y, 32);
+    return evaluate(x, y, defaultBatchSize());
   }
 
   public Map<String, Double> evaluate(Object x, Object y, int batchSize) {
@@ -555,9 +555,14 @@ public abstract class Model implements AutoCloseable {
     return agg.logs(prefix);
   }
 
-  /** Keras's {@code predict} with batch size 32: outputs for any number of samples. */
+  /** Keras's default batch size: 32, or the fixed batch size of a stateful model. */
+  private int defaultBatchSize() {
+    return fixedBatchSize() > 0 ? (int) fixedBatchSize() : 32;
+  }
+
+  /** Keras's {@code predict} with batch size 32 (a stateful model: its fixed batch size). */
   public FloatArray predict(Object x) {
-    return predict(x, 32);
+    return predict(x, defaultBatchSize());
   }
 
   public FloatArray predict(Object x, int batchSize) {

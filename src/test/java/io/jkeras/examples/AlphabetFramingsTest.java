@@ -102,13 +102,7 @@ class AlphabetFramingsTest {
     assertEquals(20, r.extra.size(), "the 20 random test patterns");
   }
 
-  /**
-   * Disabled: with the same seed the initial weights and the shuffles repeat, but training does
-   * not, because the framework Adam that jkeras uses assigns beta1^t and beta2^t in the same step
-   * as ApplyAdam reads them, with no ordering between the two (a race; see examples/RESULTS.md).
-   * Enable once Adam orders its beta-power updates after the variable updates.
-   */
-  @org.junit.jupiter.api.Disabled("Adam's beta-power race makes seeded training runs differ; see examples/RESULTS.md")
+  /** With the same seed, weights, shuffles and Adam's updates (beta powers ordered after the updates) all repeat. */
   @Test
   void aSeededProgramRepeatsItself() {
     Alphabet.Result a = AlphabetOneChar.run(10, 0, QUIET);

@@ -83,6 +83,10 @@ class ErrorHandlingTest {
       assertMessage(IllegalArgumentException.class,
           () -> m.fit(new float[5][1][1], new float[5][1], new FitOptions().batchSize(2).verbose(0)), "multiple");
       assertMessage(IllegalArgumentException.class, () -> m.predict(new float[4][1][1], 4), "fixed batch size of 2");
+      // Without an explicit batch size, predict/evaluate/fit use the fixed one, as Keras does.
+      assertEquals(4, m.predict(new float[4][1][1]).length());
+      m.evaluate(new float[4][1][1], new float[4][1]);
+      m.fit(new float[4][1][1], new float[4][1], new FitOptions().verbose(0));
     }
   }
 
