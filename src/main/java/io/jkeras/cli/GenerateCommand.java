@@ -76,7 +76,7 @@ final class GenerateCommand implements Callable<Integer> {
         FloatArray p = m.predict(x, 1);
         int v = vocab.size();
         float[] probs = java.util.Arrays.copyOfRange(p.data(), p.data().length - v, p.data().length);
-        int next = sample(probs, temperature, random);
+        int next = io.jkeras.utils.Sampling.sample(probs, temperature, random);
         ids.add(next);
         out.append(charLevel ? "" : " ").append(vocab.get(next));
       }
@@ -109,31 +109,5 @@ final class GenerateCommand implements Callable<Integer> {
         return new FloatArray(d, 1, seqLength, 1);
       }
     }
-  }
-
-  /** Argmax at temperature 0; otherwise samples from softmax(log(p) / T). */
-  static int sample(float[] probs, double temperature, Random random) {
-    if (temperature == 0) {
-      int best = 0;
-      for (int i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i;
-      return best;
-    }
-    double[] w = new double[probs.length];
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < w.length; i++) {
-      w[i] = Math.log(Math.max(probs[i], 1e-12)) / temperature;
-      max = Math.max(max, w[i]);
-    }
-    double sum = 0;
-    for (int i = 0; i < w.length; i++) {
-      w[i] = Math.exp(w[i] - max);
-      sum += w[i];
-    }
-    double r = random.nextDouble() * sum;
-    for (int i = 0; i < w.length; i++) {
-      r -= w[i];
-      if (r <= 0) return i;
-    }
-    return w.length - 1;
   }
 }

@@ -110,7 +110,7 @@ public final class MacbethCharGeneration {
     for (int i = 0; i < count; i++) {
       for (int t = 0; t < seqLength; t++) in[t] = pattern[t] / (float) corpus.size();
       float[] p = model.predict(new FloatArray(in.clone(), 1, seqLength, 1)).toMatrix()[0];
-      int index = temperature <= 0 ? Alphabet.argmax(p) : sample(p, temperature, random);
+      int index = io.jkeras.utils.Sampling.sample(p, Math.max(0, temperature), random);
       b.append(corpus.vocabulary[index]);
       System.arraycopy(pattern, 1, pattern, 0, seqLength - 1);
       pattern[seqLength - 1] = index;
@@ -118,25 +118,6 @@ public final class MacbethCharGeneration {
     return b.toString();
   }
 
-  static int sample(float[] p, double temperature, Random random) {
-    double[] w = new double[p.length];
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < p.length; i++) {
-      w[i] = Math.log(Math.max(p[i], 1e-12)) / temperature;
-      max = Math.max(max, w[i]);
-    }
-    double sum = 0;
-    for (int i = 0; i < w.length; i++) {
-      w[i] = Math.exp(w[i] - max);
-      sum += w[i];
-    }
-    double r = random.nextDouble() * sum;
-    for (int i = 0; i < w.length; i++) {
-      r -= w[i];
-      if (r <= 0) return i;
-    }
-    return w.length - 1;
-  }
 
   public static void main(String[] args) throws IOException {
     Options o = new Options(args, Set.of("epochs", "samples", "hidden", "seq-length", "batch-size", "generate", "temperature", "seed"));
