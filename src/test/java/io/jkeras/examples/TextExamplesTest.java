@@ -46,7 +46,7 @@ class TextExamplesTest {
     Random r = new Random(1);
     float[] p = {0.001f, 0.998f, 0.001f};
     int ones = 0;
-    for (int i = 0; i < 200; i++) ones += MacbethCharGeneration.sample(p, 1.0, r) == 1 ? 1 : 0;
+    for (int i = 0; i < 200; i++) ones += io.jkeras.utils.Sampling.sample(p, 1.0, r) == 1 ? 1 : 0;
     assertTrue(ones > 190, "sampled the likely class " + ones + "/200 times");
   }
 
