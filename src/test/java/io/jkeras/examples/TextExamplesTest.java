@@ -85,7 +85,10 @@ class TextExamplesTest {
 
   @Test
   void wordProgramRunsAFewStepsAndReportsPerplexity() {
-    WordLanguageModel.Result r = WordLanguageModel.run(TEXT, 2, 16, 30, 4, 30, 0, 3, 7, AlphabetFramingsTest.QUIET);
+    Path ckpt = Files.createTempDirectory("wordlm");
+    WordLanguageModel.Result r = WordLanguageModel.run(TEXT, 2, 16, 30, 4, 30, 0, 3, 7,
+        ckpt.resolve("model-{epoch:02d}").toString(), AlphabetFramingsTest.QUIET);
+    assertTrue(io.jkeras.saving.ModelFiles.isModelDir(ckpt.resolve("model-02")), "a checkpoint per epoch");
     assertEquals(2, r.trainLosses.size());
     assertTrue(r.trainLosses.get(1) < r.trainLosses.get(0), "losses " + r.trainLosses);
     assertTrue(Double.isFinite(r.perplexity) && r.perplexity > 1, "perplexity " + r.perplexity);

@@ -127,19 +127,24 @@ public final class WordLanguageModel {
   }
 
   public static void main(String[] args) throws IOException {
-    Options o = new Options(args, Set.of("epochs", "hidden", "num-steps", "batch-size", "skip-step", "max-words", "max-steps", "seed"));
+    Options o = new Options(args, Set.of("epochs", "hidden", "num-steps", "batch-size", "skip-step", "max-words", "max-steps", "seed",
+        "checkpoint"));
     String text = Files.readString(Paths.get(o.positional(0, MacbethCharGeneration.DEFAULT_TEXT)), StandardCharsets.UTF_8);
     int numSteps = o.integer("num-steps", 30);
+    // As the tutorial's ModelCheckpoint(filepath=data_path + '/model-{epoch:02d}.hdf5'): one model per epoch.
+    String checkpoint = o.string("checkpoint", "graphs/checkpoints/word-lm/model-{epoch:02d}");
     run(text, o.integer("epochs", 1), o.integer("hidden", 500), numSteps, o.integer("batch-size", 20),
-        o.integer("skip-step", numSteps), o.integer("max-words", 0), o.integer("max-steps", 0), o.integer("seed", 7), System.out);
+        o.integer("skip-step", numSteps), o.integer("max-words", 0), o.integer("max-steps", 0), o.integer("seed", 7),
+        checkpoint.equals("none") ? null : checkpoint, System.out);
   }
 
   /**
    * Trains {@code epochs} epochs of len(train) / (batch * numSteps) steps each (or
-   * {@code maxSteps} if smaller and positive) and evaluates on the held-out last tenth.
+   * {@code maxSteps} if smaller and positive) and evaluates on the held-out last tenth. With a
+   * {@code checkpointPattern}, a ModelCheckpoint saves the model after every epoch.
    */
   public static Result run(String text, int epochs, int hidden, int numSteps, int batchSize, int skipStep,
-      int maxWords, int maxSteps, long seed, PrintStream out) {
+      int maxWords, int maxSteps, long seed, String checkpointPattern, PrintStream out) {
     Keras.setRandomSeed(seed);
     List<String> all = words(text);
     if (maxWords > 0 && all.size() > maxWords) all = all.subList(0, maxWords);
@@ -158,6 +163,11 @@ public final class WordLanguageModel {
     List<Double> losses = new ArrayList<>();
     try (Sequential model = buildModel(v, hidden, numSteps)) {
       model.summary(out);
+      io.jkeras.callbacks.ModelCheckpoint checkpoint = null;
+      if (checkpointPattern != null) {
+        checkpoint = new io.jkeras.callbacks.ModelCheckpoint(checkpointPattern).verbose(1);
+        checkpoint.setModel(model);
+      }
       for (int epoch = 0; epoch < epochs; epoch++) {
         long t0 = System.nanoTime();
         double sum = 0;
@@ -168,6 +178,7 @@ public final class WordLanguageModel {
         losses.add(sum / steps);
         out.printf(Locale.ROOT, "Epoch %d/%d - %d steps - %.1fs - loss: %.4f - train perplexity: %.1f%n", epoch + 1, epochs,
             steps, (System.nanoTime() - t0) / 1e9, sum / steps, Math.exp(sum / steps));
+        if (checkpoint != null) checkpoint.onEpochEnd(epoch, Map.of("loss", sum / steps));
       }
 
       // Held-out tail: consecutive non-overlapping windows, every word predicted once.
