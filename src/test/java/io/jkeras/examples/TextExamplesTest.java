@@ -84,7 +84,7 @@ class TextExamplesTest {
   }
 
   @Test
-  void wordProgramRunsAFewStepsAndReportsPerplexity() {
+  void wordProgramRunsAFewStepsAndReportsPerplexity() throws IOException {
     Path ckpt = Files.createTempDirectory("wordlm");
     WordLanguageModel.Result r = WordLanguageModel.run(TEXT, 2, 16, 30, 4, 30, 0, 3, 7,
         ckpt.resolve("model-{epoch:02d}").toString(), AlphabetFramingsTest.QUIET);
