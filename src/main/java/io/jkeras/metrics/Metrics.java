@@ -45,11 +45,7 @@ public final class Metrics {
       "mean_squared_error", "mse", "mean_absolute_error", "mae", "mean_absolute_percentage_error", "mape",
       "mean_squared_logarithmic_error", "msle", "root_mean_squared_error", "rmse", "kl_divergence", "kld", "poisson",
       "hinge", "squared_hinge", "categorical_hinge", "logcosh", "log_cosh_error", "cosine_similarity",
-      "precision", "auc", "true_positives", "false_positives", "true_negatives", "false_negatives");
-  // "recall" is left out on purpose: tensorflow-framework 1.0.0's Recall.result() slices its
-  // value with a size of 0 (tf.slice(result, [0], new int[1]) -> size [0]) and returns an empty
-  // tensor, so no value can be read (MetricsTest showed it). It could come back computed from
-  // Recall.getTruePositives() / getFalseNegatives() once someone decides to work around it.
+      "precision", "recall", "auc", "true_positives", "false_positives", "true_negatives", "false_negatives");
 
   private Metrics() {}
 
@@ -125,6 +121,7 @@ public final class Metrics {
       case "top_k_categorical_accuracy":
       case "sparse_top_k_categorical_accuracy":
       case "precision":
+      case "recall":
       case "auc":
       case "cosine_similarity":
         return "up";
@@ -187,6 +184,7 @@ public final class Metrics {
       case "log_cosh_error": return Metric.mean(name, s -> new LogCoshError<>(s, f));
       case "cosine_similarity": return Metric.mean(name, s -> new CosineSimilarity<>(s, f));
       case "precision": return Metric.stateful(name, s -> new Precision<>(name, s, f));
+      case "recall": return Metric.stateful(name, RecallFromCounts::new);
       case "auc": return Metric.stateful(name, s -> new AUC<>(name, s, f));
       case "true_positives": return Metric.stateful(name, s -> new TruePositives<>(s, f));
       case "false_positives": return Metric.stateful(name, s -> new FalsePositives<>(s, f));
