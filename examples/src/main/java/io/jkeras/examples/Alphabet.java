@@ -131,6 +131,33 @@ public final class Alphabet {
   }
 
   /** Predicts the next letter of each pattern, one pattern at a time, as the tutorial loops. */
+  /**
+   * What the windowed programs share: print the pairs, reshape to (samples, timesteps, features)
+   * normalized, one-hot targets, LSTM(units) -> Dense(26, softmax) with adam, fit, evaluate and
+   * predict every pattern as the tutorial prints them. {@code fit} carries epochs, batch size and
+   * shuffling, the one thing the programs differ in besides the framing.
+   */
+  static Result trainWindowed(Pairs data, int timesteps, int features, int units, io.jkeras.models.FitOptions fit,
+      boolean printPairs, PrintStream out) {
+    if (printPairs) {
+      for (int i = 0; i < data.size(); i++) out.println(decode(data.x.get(i)) + " -> " + intToChar(data.y.get(i)));
+    }
+    float[][][] x = reshapeNormalized(data.x, timesteps, features);
+    float[][] y = oneHot(data.labels());
+    try (io.jkeras.models.Sequential model = new io.jkeras.models.Sequential()) {
+      model.add(new io.jkeras.layers.LSTM(units).inputShape(timesteps, features));
+      model.add(new io.jkeras.layers.Dense(y[0].length).activation("softmax"));
+      model.compile("adam", "categorical_crossentropy", "accuracy");
+      io.jkeras.callbacks.History h = model.fit(x, y, fit);
+      double accuracy = accuracyOf(model.evaluate(x, y));
+      out.println(modelAccuracyLine(accuracy));
+      List<String> predictions = predictEach(model, data.x, timesteps, features, out);
+      List<Double> loss = h.get("loss");
+      return new Result(accuracy, loss.isEmpty() ? Double.NaN : loss.get(0),
+          loss.isEmpty() ? Double.NaN : loss.get(loss.size() - 1), predictions, List.of());
+    }
+  }
+
   static List<String> predictEach(Model model, List<int[]> patterns, int timesteps, int features, PrintStream out) {
     List<String> lines = new ArrayList<>();
     for (int[] pattern : patterns) {

@@ -1,13 +1,8 @@
 package io.jkeras.examples;
 
 import io.jkeras.Keras;
-import io.jkeras.callbacks.History;
-import io.jkeras.layers.Dense;
-import io.jkeras.layers.LSTM;
 import io.jkeras.models.FitOptions;
-import io.jkeras.models.Sequential;
 import java.io.PrintStream;
-import java.util.List;
 
 /**
  * Naive LSTM learning a one-char to one-char mapping: each letter (1 timestep, 1 feature,
@@ -37,26 +32,8 @@ public final class AlphabetOneChar {
 
   public static Alphabet.Result run(int epochs, int verbose, long seed, PrintStream out) {
     Keras.setRandomSeed(seed);
-    Alphabet.Pairs data = Alphabet.windows(1);
-    for (int i = 0; i < data.size(); i++) {
-      out.println(Alphabet.decode(data.x.get(i)) + " -> " + Alphabet.intToChar(data.y.get(i)));
-    }
-    // X: (samples, time steps, features) = (25, 1, 1), normalized; y one-hot (25, 26).
-    float[][][] x = Alphabet.reshapeNormalized(data.x, 1, 1);
-    float[][] y = Alphabet.oneHot(data.labels());
-
-    try (Sequential model = new Sequential()) {
-      model.add(new LSTM(32).inputShape(x[0].length, x[0][0].length));
-      model.add(new Dense(y[0].length).activation("softmax"));
-      model.compile("adam", "categorical_crossentropy", "accuracy");
-      History h = model.fit(x, y, new FitOptions().epochs(epochs).batchSize(1).verbose(verbose));
-
-      double accuracy = Alphabet.accuracyOf(model.evaluate(x, y));
-      out.println(Alphabet.modelAccuracyLine(accuracy));
-      List<String> predictions = Alphabet.predictEach(model, data.x, 1, 1, out);
-      List<Double> loss = h.get("loss");
-      return new Alphabet.Result(accuracy, loss.isEmpty() ? Double.NaN : loss.get(0),
-          loss.isEmpty() ? Double.NaN : loss.get(loss.size() - 1), predictions, List.of());
-    }
+    // X: (samples, time steps, features) = (n, 1, 1), normalized; y one-hot (n, 26). LSTM(32), batch 1.
+    return Alphabet.trainWindowed(Alphabet.windows(1), 1, 1, 32,
+        new FitOptions().epochs(epochs).batchSize(1).verbose(verbose), true, out);
   }
 }
