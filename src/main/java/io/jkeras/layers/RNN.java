@@ -367,15 +367,19 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     return returnSequences ? mask : null;
   }
 
+  /** The ops that zero the states, built once: building them per call would grow the graph every epoch. */
+  private List<org.tensorflow.op.Op> resetOps;
+
   @Override
   public void resetStates() {
     if (!stateful || !isBuilt()) return;
-    Ops tf = runtime().tf().withSubScope(name());
-    List<org.tensorflow.op.Op> resets = new ArrayList<>();
-    for (Variable<TFloat32> v : stateVariables) {
-      resets.add(tf.assign(v, tf.zerosLike(v)));
+    if (resetOps == null) {
+      Ops tf = runtime().tf().withSubScope(name());
+      List<org.tensorflow.op.Op> resets = new ArrayList<>();
+      for (Variable<TFloat32> v : stateVariables) resets.add(tf.assign(v, tf.zerosLike(v)));
+      resetOps = resets;
     }
-    runtime().runTargets(resets);
+    runtime().runTargets(resetOps);
   }
 
   /** The final states of the last call (h, or h and c), for {@code return_state}. */

@@ -89,6 +89,28 @@ class RecurrentBehaviourTest {
     }
   }
 
+  /** Resetting states and predicting again and again adds nothing to the graph (no native growth). */
+  @Test
+  void repeatedResetsAndStepsDoNotGrowTheGraph() {
+    try (Sequential m = new Sequential(new LSTM(4).stateful(true).batchInputShape(1, 1, 1), new Dense(2))) {
+      m.compile("adam", "mse");
+      float[][][] x = {{{0.5f}}};
+      float[][] y = {{1, 0}};
+      m.fit(x, y, new FitOptions().epochs(1).verbose(0));
+      m.predict(x);
+      m.evaluate(x, y);
+      m.resetStates();
+      long ops = m.runtime().graph().toGraphDef().getNodeCount();
+      for (int i = 0; i < 20; i++) {
+        m.fit(x, y, new FitOptions().epochs(1).verbose(0));
+        m.predict(x);
+        m.evaluate(x, y);
+        m.resetStates();
+      }
+      assertEquals(ops, m.runtime().graph().toGraphDef().getNodeCount());
+    }
+  }
+
   /** A stateful LSTM over one-step batches equals a stateless LSTM over the whole sequence. */
   @Test
   void statefulStepsEqualWholeSequence() {
