@@ -51,6 +51,8 @@ public final class JkerasBench {
 
   static final String LSTM_IMPL = System.getProperty("bench.lstm", "unrolled");
   static final boolean JIT = "on".equals(System.getProperty("bench.jit", "off"));
+  /** EXPERIMENT: {@code bench.loss=logits} computes categorical cross-entropy from the softmax's logits. */
+  static final boolean LOGITS_LOSS = "logits".equals(System.getProperty("bench.loss", "library"));
 
   public static void main(String[] args) throws Exception {
     List<String> w = args.length == 0 ? List.of("matmul", "alphabet", "char", "word", "predict") : List.of(args);
@@ -69,7 +71,8 @@ public final class JkerasBench {
   }
 
   static Map<String, Object> config() {
-    return Stats.map("lstm", LSTM_IMPL, "jit", JIT ? "ON_1" : "off",
+    return Stats.map("lstm", LSTM_IMPL + (LSTM_IMPL.equals("fused") ? "/grad=" + LstmKernels.GRAD : ""),
+        "loss", LOGITS_LOSS ? "logits" : "library", "jit", JIT ? "ON_1" : "off",
         "intra", System.getProperty("jkeras.intraOpThreads", "default"),
         "inter", System.getProperty("jkeras.interOpThreads", "default"),
         "onednn", System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "default"),
@@ -93,7 +96,11 @@ public final class JkerasBench {
 
   /** Compiles with Adam(0.001) and categorical cross-entropy, and installs the session if jit is on. */
   static void compile(Sequential m, String loss) {
-    m.compile(new Adam(0.001f), loss);
+    if (LOGITS_LOSS && loss.equals("categorical_crossentropy")) {
+      m.compile(new Adam(0.001f), io.jkeras.losses.BenchLosses.categoricalFromSoftmaxLogits());
+    } else {
+      m.compile(new Adam(0.001f), loss);
+    }
     m.build(m.inputBatchShape());
     if (JIT) installSession(m.runtime());
   }
