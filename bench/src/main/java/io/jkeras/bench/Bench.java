@@ -50,35 +50,52 @@ public final class Bench {
 
     // 1. Numerical equality of the fused LSTM with the unrolled cell (before any speed claim).
     runTf("check", List.of(), Map.of(), "io.jkeras.bench.LstmCheck", "BlockLSTMV2", "BlockLSTM", "BlockLSTM-unpermuted");
-    // 2. jkeras as the library is (default settings), and with the fused LSTM experiment.
+    // 2. jkeras as the library is today (default settings), and with the recommended changes
+    //    (bench experiments until they are integrated: see RECOMMENDED).
     runTf("jkeras", List.of(), Map.of(), "io.jkeras.bench.JkerasBench", "matmul", "alphabet", "char", "word", "predict");
-    runTf("jkeras-fused", List.of("-Dbench.lstm=fused"), Map.of(), "io.jkeras.bench.JkerasBench", "alphabet", "char", "word",
-        "predict");
+    runTf("jkeras-recommended", RECOMMENDED, Map.of(), "io.jkeras.bench.JkerasBench", "alphabet", "char", "word", "predict");
     // 3. DL4J with 1 and 2 OpenMP threads; the table keeps the best per workload.
     if (dl4j) {
       for (String t : new String[] {"1", "2"}) runDl4j("dl4j-omp" + t, Map.of("OMP_NUM_THREADS", t));
     }
-    // 4. The experiment matrix: LSTM implementation x threads x oneDNN x XLA.
+    // 4. The experiment matrix: LSTM implementation, loss, threads, oneDNN, XLA, static shapes.
     if (experiments) {
-      for (String lstm : new String[] {"unrolled", "fused"}) {
-        String p = "-Dbench.lstm=" + lstm;
-        String[] w = {"alphabet", "char", "word", "predict"};
-        for (String[] th : new String[][] {{"1", "1"}, {"2", "1"}, {"1", "2"}, {"2", "2"}}) {
-          runTf("exp-" + lstm + "-intra" + th[0] + "-inter" + th[1],
-              List.of(p, "-Djkeras.intraOpThreads=" + th[0], "-Djkeras.interOpThreads=" + th[1]), Map.of(),
-              "io.jkeras.bench.JkerasBench", w);
-        }
-        runTf("exp-" + lstm + "-onednn0", List.of(p), Map.of("TF_ENABLE_ONEDNN_OPTS", "0"), "io.jkeras.bench.JkerasBench",
-            "matmul", "alphabet", "char", "word", "predict");
-        runTf("exp-" + lstm + "-jit", List.of(p, "-Dbench.jit=on"), Map.of(), "io.jkeras.bench.JkerasBench", w);
-        runTf("exp-" + lstm + "-xla-autojit", List.of(p),
-            Map.of("TF_XLA_FLAGS", "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit"), "io.jkeras.bench.JkerasBench", w);
+      String[] w = {"alphabet", "char", "word", "predict"};
+      String jb = "io.jkeras.bench.JkerasBench";
+      List<String> logits = List.of("-Dbench.loss=logits");
+      runTf("exp: library LSTM + logits loss", logits, Map.of(), jb, w);
+      runTf("exp: fused, grad=BlockLSTMGradV2 + logits", plus(logits, "-Dbench.lstm=fused", "-Dbench.lstmGrad=block"), Map.of(), jb, w);
+      runTf("exp: fused also for inference", plus(RECOMMENDED, "-Dbench.fusedInference=true"), Map.of(), jb, "predict");
+      runTf("exp: recommended, reset ops rebuilt per call", plus(RECOMMENDED, "-Dbench.cachedReset=false"), Map.of(), jb, "alphabet");
+      for (String[] th : new String[][] {{"1", "1"}, {"2", "1"}, {"1", "2"}, {"2", "-1"}, {"1", "-1"}}) {
+        runTf("exp: recommended, intra " + th[0] + " inter " + th[1],
+            plus(RECOMMENDED, "-Djkeras.intraOpThreads=" + th[0], "-Djkeras.interOpThreads=" + th[1]), Map.of(), jb, w);
       }
-      runTf("exp-word-sparse", List.of(), Map.of(), "io.jkeras.bench.JkerasBench", "word-sparse");
-      runTf("exp-word-sparse-fused", List.of("-Dbench.lstm=fused"), Map.of(), "io.jkeras.bench.JkerasBench", "word-sparse");
+      runTf("exp: recommended, static batch dim", plus(RECOMMENDED, "-Dbench.staticBatch=true"), Map.of(), jb, "char", "word");
+      runTf("exp: recommended, oneDNN off", RECOMMENDED, Map.of("TF_ENABLE_ONEDNN_OPTS", "0"), jb,
+          "matmul", "alphabet", "char", "word", "predict");
+      runTf("exp: library, XLA auto-jit", List.of(), Map.of("TF_XLA_FLAGS", "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit"), jb, w);
+      runTf("exp: library, ConfigProto global_jit_level ON_1", List.of("-Dbench.jit=on"),
+          Map.of("TF_XLA_FLAGS", "--tf_xla_cpu_global_jit"), jb, w);
+      runTf("exp: recommended, XLA auto-jit", RECOMMENDED, Map.of("TF_XLA_FLAGS", "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit"),
+          jb, w);
+      runTf("exp: library, word-lm with sparse labels", List.of(), Map.of(), jb, "word-sparse");
     }
     machine.put("load_at_end", loadavg());
     Report.write(machine, all, Path.of(out), experiments);
+  }
+
+  /**
+   * The recommended changes, as bench experiments: the LSTM in training functions on TensorFlow's
+   * BlockLSTMV2 op with the ops-built gradient (the unrolled cell in inference functions), state
+   * resets built once, and categorical cross-entropy from the softmax's logits.
+   */
+  static final List<String> RECOMMENDED = List.of("-Dbench.lstm=fused", "-Dbench.lstmGrad=ops", "-Dbench.loss=logits");
+
+  static List<String> plus(List<String> a, String... more) {
+    List<String> r = new ArrayList<>(a);
+    r.addAll(List.of(more));
+    return r;
   }
 
   // ----- child JVMs -----
@@ -123,8 +140,27 @@ public final class Bench {
     run(label, dl4jClasspath(), p, env, "io.jkeras.bench.Dl4jBench");
   }
 
+  /** Runs a child JVM; a run during which other processes kept > 0.3 CPUs busy is repeated (3 tries, least disturbed kept). */
   static void run(String label, String cp, List<String> props, Map<String, String> env, String main, String... args)
       throws Exception {
+    List<Map<String, Object>> best = null;
+    double bestForeign = Double.MAX_VALUE;
+    int tries = Integer.getInteger("bench.tries", 3);
+    for (int k = 0; k < tries; k++) {
+      List<Map<String, Object>> got = new ArrayList<>();
+      double foreign = runOnce(label, cp, props, env, main, got, args);
+      if (foreign < bestForeign) {
+        best = got;
+        bestForeign = foreign;
+      }
+      if (foreign <= 0.3) break;
+      if (k < tries - 1) System.out.println("   disturbed by other processes: running it again");
+    }
+    all.addAll(best);
+  }
+
+  static double runOnce(String label, String cp, List<String> props, Map<String, String> env, String main,
+      List<Map<String, Object>> sink, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx3g");
@@ -153,7 +189,7 @@ public final class Bench {
           m.put("run", label);
           m.put("load", loadavg());
           m.put("other_cpus_busy", monitor.foreignCpus());
-          all.add(m);
+          sink.add(m);
           System.out.println("   " + brief(m));
         } else {
           tail.add(line);
@@ -166,10 +202,12 @@ public final class Bench {
     if (proc.exitValue() != 0) {
       System.out.println("   !! " + label + " exited with " + proc.exitValue() + "; last lines:");
       for (String l : tail) System.out.println("   | " + l);
-      all.add(Stats.map("run", label, "error", "exit " + proc.exitValue(), "tail", String.join("\n", tail)));
+      sink.add(Stats.map("run", label, "error", "exit " + proc.exitValue(), "tail", String.join("\n", tail)));
     }
     System.out.printf(Locale.ROOT, "   (%.0f s; other processes kept %.2f CPUs busy meanwhile)%n", (System.nanoTime() - t0) / 1e9,
         monitor.foreignCpus());
+    for (Map<String, Object> m : sink) m.put("run_other_cpus_busy", monitor.foreignCpus());
+    return monitor.foreignCpus();
   }
 
   /** Waits (up to bench.quietWait seconds, default 600) until other processes use < 0.15 CPUs for 3 s. */

@@ -6,6 +6,7 @@ import java.util.Random;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -129,11 +130,13 @@ public final class Dl4jBench {
 
   static void wordLm(String threads) {
     MultiLayerConfiguration conf = base().list()
-        .layer(new EmbeddingSequenceLayer.Builder().nIn(10000).nOut(200).inputLength(30).hasBias(false).build())
+        .layer(new EmbeddingSequenceLayer.Builder().nIn(10000).nOut(200).inputLength(30).hasBias(false)
+            .outputDataFormat(RNNFormat.NCW).build())
         .layer(new LSTM.Builder().nIn(200).nOut(200).activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID).build())
         .layer(new LSTM.Builder().nIn(200).nOut(200).activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID).build())
         .layer(new DropoutLayer.Builder(0.5).build())
-        .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(200).nOut(10000).activation(Activation.SOFTMAX).build())
+        .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(200).nOut(10000).activation(Activation.SOFTMAX)
+            .dataFormat(RNNFormat.NCW).build())
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();

@@ -13,7 +13,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * EXPERIMENT (bench only): the library's LSTM computed with TensorFlow's fused BlockLSTMV2 op.
+ * EXPERIMENT (bench only): the library's LSTM computed with TensorFlow's fused BlockLSTMV2 op in
+ * training functions (the unrolled cell in inference functions).
  * It wraps a library {@link LSTM} for its weights (same names, shapes, initializers, unit forget
  * bias, so a model built with the same seed starts from the same values) and computes the layer
  * with one op per sequence instead of the unrolled cell. Covers what the benchmarks use: tanh and
@@ -53,12 +54,23 @@ public final class FusedLSTM extends Layer<FusedLSTM> {
     return stateful;
   }
 
+  private List<org.tensorflow.op.Op> resets;
+
+  /**
+   * Zeroes the states with reset ops built once. (The library's RNN.resetStates builds new assign
+   * ops at every call: the graph grows, and TensorFlow extends the session's graph and builds a
+   * new executor for each reset, about 16 ms per call on the bench machine; bench.cachedReset=false
+   * does the same here, to measure it.)
+   */
   @Override
   public void resetStates() {
     if (!stateful || !isBuilt()) return;
-    Ops tf = runtime().tf().withSubScope(name());
-    List<org.tensorflow.op.Op> resets = new ArrayList<>();
-    for (Variable<TFloat32> v : states) resets.add(tf.assign(v, tf.zerosLike(v)));
+    if (resets == null || !Boolean.parseBoolean(System.getProperty("bench.cachedReset", "true"))) {
+      Ops tf = runtime().tf().withSubScope(name());
+      List<org.tensorflow.op.Op> r = new ArrayList<>();
+      for (Variable<TFloat32> v : states) r.add(tf.assign(v, tf.zerosLike(v)));
+      resets = r;
+    }
     runtime().runTargets(resets);
   }
 
@@ -85,8 +97,14 @@ public final class FusedLSTM extends Layer<FusedLSTM> {
       h0 = z;
       c0 = z;
     }
-    LstmKernels.Out out = LstmKernels.blockV2(tf, inputs, read(inner.kernel()), read(inner.recurrentKernel()),
-        read(inner.bias()), h0, c0, steps, units);
+    // Training: the fused op (its gradient is what makes it pay). Inference (predict/evaluate):
+    // the unrolled cell, whose forward matmuls run faster through oneDNN than the fused op's Eigen
+    // matmuls (bench.fusedInference=true uses the fused op there too). Both compute the same values.
+    boolean fused = ctx.training() || Boolean.getBoolean("bench.fusedInference");
+    LstmKernels.Out out = fused
+        ? LstmKernels.blockV2(tf, inputs, read(inner.kernel()), read(inner.recurrentKernel()), read(inner.bias()), h0, c0, steps, units)
+        : LstmKernels.unrolled(tf, inputs, read(inner.kernel()), read(inner.recurrentKernel()), read(inner.bias()), h0, c0, steps,
+            units, inner.returnSequences());
     if (stateful) {
       ctx.addStateUpdate(tf.assign(states.get(0), out.lastH));
       ctx.addStateUpdate(tf.assign(states.get(1), out.lastC));

@@ -52,6 +52,8 @@ public final class JkerasBench {
   static final String LSTM_IMPL = System.getProperty("bench.lstm", "unrolled");
   static final boolean JIT = "on".equals(System.getProperty("bench.jit", "off"));
   /** EXPERIMENT: {@code bench.loss=logits} computes categorical cross-entropy from the softmax's logits. */
+  /** EXPERIMENT: {@code bench.staticBatch=true} gives the training models a fixed batch dimension ({@link StaticBatch}). */
+  static final boolean STATIC_BATCH = Boolean.getBoolean("bench.staticBatch");
   static final boolean LOGITS_LOSS = "logits".equals(System.getProperty("bench.loss", "library"));
 
   public static void main(String[] args) throws Exception {
@@ -71,7 +73,9 @@ public final class JkerasBench {
   }
 
   static Map<String, Object> config() {
-    return Stats.map("lstm", LSTM_IMPL + (LSTM_IMPL.equals("fused") ? "/grad=" + LstmKernels.GRAD : ""),
+    return Stats.map("lstm", LSTM_IMPL + (LSTM_IMPL.equals("fused") ? "/grad=" + LstmKernels.GRAD
+        + (Boolean.getBoolean("bench.fusedInference") ? "/fused inference" : "/unrolled inference") : ""),
+        "static_batch", STATIC_BATCH,
         "loss", LOGITS_LOSS ? "logits" : "library", "jit", JIT ? "ON_1" : "off",
         "intra", System.getProperty("jkeras.intraOpThreads", "default"),
         "inter", System.getProperty("jkeras.interOpThreads", "default"),
@@ -164,7 +168,8 @@ public final class JkerasBench {
     FloatArray ya = new FloatArray(y, 25, 26);
     try (Sequential m = alphabetModel()) {
       compile(m, "categorical_crossentropy");
-      FitOptions one = new FitOptions().epochs(1).batchSize(1).shuffle(false).verbose(0);
+      StepTimer timer = new StepTimer();
+      FitOptions one = new FitOptions().epochs(1).batchSize(1).shuffle(false).verbose(0).callbacks(timer);
       for (int e = 0; e < 20; e++) {
         m.fit(xa, ya, one);
         m.resetStates();
@@ -178,13 +183,17 @@ public final class JkerasBench {
         m.resetStates();
         perStep[e] = Stats.ms(System.nanoTime() - t0) / 25;
       }
-      Stats.emit(result("alphabet-stateful", "params", m.countParams(), "ms_per_step", Stats.median(perStep), "loss", loss,
+      double[] batchMs = timer.after(20 * 25);
+      Stats.emit(result("alphabet-stateful", "params", m.countParams(), "ms_per_step", Stats.median(perStep),
+          "in_fit_batch_ms_median", Stats.median(batchMs),
+          "min_ms", min(perStep), "loss", loss,
           "gflops", Flops.train(Flops.alphabetForward()) / (Stats.median(perStep) / 1000) / 1e9));
     }
   }
 
   static Sequential charModel(boolean compileIt) {
     Sequential m = new Sequential();
+    if (STATIC_BATCH && compileIt) m.add(new StaticBatch().batchInputShape(64, 50, 1));
     m.add(lstm(new LSTM(256).inputShape(50, 1).returnSequences(true)));
     m.add(new Dropout(0.2));
     m.add(lstm(new LSTM(256)));
@@ -208,7 +217,7 @@ public final class JkerasBench {
       var h = m.fit(new FloatArray(x, n, 50, 1), new FloatArray(y, n, 40),
           new FitOptions().epochs((steps + 3) / 4 + 1).batchSize(64).verbose(0).callbacks(timer));
       double med = Stats.median(timer.after(4));
-      Stats.emit(result("char-lstm", "params", m.countParams(), "ms_per_step", med, "samples_per_s", 64 / (med / 1000),
+      Stats.emit(result("char-lstm", "params", m.countParams(), "ms_per_step", med, "min_ms", min(timer.after(4)), "samples_per_s", 64 / (med / 1000),
           "gflops", Flops.train(Flops.charLstmForward(64)) / (med / 1000) / 1e9, "first_step_ms", timer.ms.get(0),
           "loss", h.last("loss")));
     }
@@ -226,6 +235,7 @@ public final class JkerasBench {
       if (sparse) y[i] = label; else y[i * 10000 + label] = 1;
     }
     try (Sequential m = new Sequential()) {
+      if (STATIC_BATCH) m.add(new StaticBatch().batchInputShape(20, 30));
       m.add(new Embedding(10000, 200).inputShape(30));
       m.add(lstm(new LSTM(200).returnSequences(true)));
       m.add(lstm(new LSTM(200).returnSequences(true)));
@@ -239,6 +249,7 @@ public final class JkerasBench {
           new FitOptions().epochs((steps + 2) / 3 + 1).batchSize(20).verbose(0).callbacks(timer));
       double med = Stats.median(timer.after(3));
       Stats.emit(result(sparse ? "word-lm-sparse-labels" : "word-lm", "params", m.countParams(), "ms_per_step", med,
+          "min_ms", min(timer.after(3)),
           "tokens_per_s", 600 / (med / 1000), "gflops", Flops.train(Flops.wordLmForward()) / (med / 1000) / 1e9,
           "first_step_ms", timer.ms.get(0), "loss", h.last("loss")));
     }
@@ -259,21 +270,16 @@ public final class JkerasBench {
       m.build(-1, 50, 1);
       if (JIT) installSession(m.runtime());
       for (int i = 0; i < warm; i++) m.predict(x1);
-      double[] us = new double[calls];
-      for (int i = 0; i < calls; i++) {
-        long t0 = System.nanoTime();
-        FloatArray p = m.predict(x1);
-        us[i] = (System.nanoTime() - t0) / 1e3;
-        if (p.data().length != 40) throw new IllegalStateException();
-      }
       // The same graph through TensorFlow Java directly: the predict function's placeholder and
-      // output, one input tensor made once, Session.run and reading the 40 floats out.
+      // output, one input tensor made once, Session.run and reading the 40 floats out. Calls
+      // alternate between the two so that both see the same machine state.
       Object f = predictFunction(m);
       @SuppressWarnings("unchecked")
       Placeholder<TFloat32> ph = (Placeholder<TFloat32>) field(f, "x");
       @SuppressWarnings("unchecked")
       Operand<TFloat32> out = (Operand<TFloat32>) field(f, "output");
       Session s = m.session();
+      double[] us = new double[calls];
       double[] rawUs = new double[calls];
       float[] buf = new float[40];
       try (TFloat32 t = TFloat32.tensorOf(Shape.of(1, 50, 1), DataBuffers.of(one, true, false))) {
@@ -284,6 +290,10 @@ public final class JkerasBench {
         }
         for (int i = 0; i < calls; i++) {
           long t0 = System.nanoTime();
+          FloatArray p = m.predict(x1);
+          us[i] = (System.nanoTime() - t0) / 1e3;
+          if (p.data().length != 40) throw new IllegalStateException();
+          t0 = System.nanoTime();
           try (Result res = s.runner().feed(ph, t).fetch(out).run()) {
             ((TFloat32) res.get(0)).copyTo(DataBuffers.of(buf, false, false));
           }
@@ -305,6 +315,10 @@ public final class JkerasBench {
           "savedmodel_p50_us", null,
           "batch256_ms", bmed, "batch256_samples_per_s", 256 / (bmed / 1000)));
     }
+  }
+
+  static double min(double[] a) {
+    return java.util.Arrays.stream(a).min().orElse(Double.NaN);
   }
 
   /** The model's cached PREDICT function (Model.functions is private: reflection, bench only). */

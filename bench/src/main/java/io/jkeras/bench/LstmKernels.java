@@ -219,6 +219,8 @@ public final class LstmKernels {
     List<Output<TFloat32>> gs = tf.unstack(g, (long) steps).output();
     List<Output<TFloat32>> fs = tf.unstack(f, (long) steps).output();
     Operand<TFloat32> u = tf.slice(w, tf.constant(new long[] {features, 0}), tf.constant(new long[] {units, -1}));
+    // bench.pretranspose=true: transpose U once instead of a transposed operand in every step's matmul.
+    Operand<TFloat32> uT = Boolean.getBoolean("bench.pretranspose") ? tf.linalg.transpose(u, tf.constant(new int[] {1, 0})) : null;
     Operand<TFloat32>[] dz = new Operand[steps];
     Operand<TFloat32> dhNext = null;
     Operand<TFloat32> dcNext = null;
@@ -227,7 +229,7 @@ public final class LstmKernels {
       Operand<TFloat32> dcs = tf.math.add(dcsOuts.get(t), tf.math.mul(dh, as.get(t)));
       if (dcNext != null) dcs = tf.math.add(dcs, dcNext);
       dz[t] = tf.math.mul(tf.concat(List.of(dcs, dcs, dcs, dh), tf.constant(1)), gs.get(t));
-      dhNext = tf.linalg.matMul(dz[t], u, org.tensorflow.op.linalg.MatMul.transposeB(true));
+      dhNext = uT != null ? tf.linalg.matMul(dz[t], uT) : tf.linalg.matMul(dz[t], u, org.tensorflow.op.linalg.MatMul.transposeB(true));
       dcNext = tf.math.mul(dcs, fs.get(t));
     }
     // The large matmuls over all steps.
