@@ -60,7 +60,7 @@ public final class Loss {
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     Operand<TFloat32> labels = sparse ? oneHot(tf, yTrue, yPred) : yTrue;
     Map<String, Object> cfg = config;
-    Operand<TFloat32> logits = kerasLogits(name, yPred);
+    Operand<TFloat32> logits = kerasLogits(tf, name, yPred);
     if (logits != null) {
       if (Boolean.TRUE.equals(config.get("from_logits"))) {
         System.err.println("UserWarning: \"`" + name + "` received `from_logits=True`, but the `output` argument was produced by a "
@@ -77,9 +77,11 @@ public final class Loss {
    * Keras 3's {@code _get_logits} (TensorFlow backend): for binary crossentropy, the input of the
    * Sigmoid op that produced {@code output}; for (sparse) categorical crossentropy, the input of
    * its Softmax op; null when {@code output} is not such an op's result or for other losses.
+   * A Reshape right after the activation (TimeDistributed folds batch and time around its layer)
+   * is looked through: the logits get the same reshape, which keeps the last axis.
    */
   @SuppressWarnings("unchecked")
-  public static Operand<TFloat32> kerasLogits(String lossName, Operand<TFloat32> output) {
+  public static Operand<TFloat32> kerasLogits(Ops tf, String lossName, Operand<TFloat32> output) {
     String opType;
     switch (lossName) {
       case "binary_crossentropy": opType = "Sigmoid"; break;
@@ -89,6 +91,11 @@ public final class Loss {
     }
     if (!(output.op() instanceof GraphOperation)) return null;
     GraphOperation op = (GraphOperation) output.op();
+    if (op.type().equals("Reshape") && op.numInputs() == 2 && op.input(0).op() instanceof GraphOperation) {
+      GraphOperation inner = (GraphOperation) op.input(0).op();
+      if (!inner.type().equals(opType) || inner.numInputs() != 1) return null;
+      return tf.reshape((Operand<TFloat32>) inner.input(0), (Operand<org.tensorflow.types.TInt64>) (Operand<?>) op.input(1));
+    }
     if (!op.type().equals(opType) || op.numInputs() != 1) return null;
     return (Operand<TFloat32>) op.input(0);
   }

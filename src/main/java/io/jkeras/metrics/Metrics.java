@@ -99,7 +99,7 @@ public final class Metrics {
     public <T extends TNumber> Operand<T> call(Ops tf, Operand<? extends TNumber> labels,
         Operand<? extends TNumber> predictions, Class<T> resultType) {
       Operand<TFloat32> x = predictions.type() == TFloat32.class
-          ? Loss.kerasLogits(lossName, (Operand<TFloat32>) predictions) : null;
+          ? Loss.kerasLogits(tf, lossName, (Operand<TFloat32>) predictions) : null;
       return x != null ? logits.call(tf, labels, x, resultType) : probabilities.call(tf, labels, predictions, resultType);
     }
   }
