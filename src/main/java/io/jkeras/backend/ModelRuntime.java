@@ -10,7 +10,6 @@ import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -137,13 +136,6 @@ public final class ModelRuntime implements AutoCloseable {
     Session.Runner r = session().runner();
     for (Op op : ops) r.addTarget(op);
     r.run();
-  }
-
-  /** Evaluates one operand to a FloatArray. */
-  public FloatArray evaluate(Operand<TFloat32> operand) {
-    try (Tensor t = session().runner().fetch(operand).run().get(0)) {
-      return FloatArray.fromTensor((TFloat32) t);
-    }
   }
 
   private void checkOpen() {

@@ -78,11 +78,18 @@ public final class Dropout extends Layer<Dropout> {
       }
       shape = tf.concat(dims, tf.constant(0));
     }
+    return tf.math.mul(x, keepMask(ctx, tf, shape, rate, seed));
+  }
+
+  /**
+   * The scaled keep mask of {@code shape}: {@code (u >= rate) / (1 - rate)}, u uniform in [0, 1).
+   * Shared by this layer and the recurrent layers' input and recurrent dropout.
+   */
+  static Operand<TFloat32> keepMask(CallContext ctx, Ops tf, Operand<TInt32> shape, double rate, Long seed) {
     long s = seed != null ? seed : ctx.nextSeed();
-    Operand<TFloat32> u = tf.random.randomUniform(shape, TFloat32.class,
-        RandomUniform.seed(s).seed2(ctx.nextSeed()));
+    Operand<TFloat32> u = tf.random.randomUniform(shape, TFloat32.class, RandomUniform.seed(s).seed2(ctx.nextSeed()));
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)), TFloat32.class);
-    return tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1 / (1 - rate)))));
+    return tf.math.mul(keep, tf.constant((float) (1 / (1 - rate))));
   }
 
   @Override

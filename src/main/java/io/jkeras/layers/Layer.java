@@ -258,7 +258,7 @@ public abstract class Layer<L extends Layer<L>> {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", name());
     c.put("trainable", trainable);
-    c.put("dtype", dtypePolicy());
+    c.put("dtype", io.jkeras.saving.KerasObjects.float32Policy());
     addConfig(c);
     return c;
   }
@@ -306,17 +306,6 @@ public abstract class Layer<L extends Layer<L>> {
 
   /** Adds the layer's own constructor arguments to {@code config}. */
   protected void addConfig(Map<String, Object> config) {}
-
-  static Map<String, Object> dtypePolicy() {
-    Map<String, Object> inner = new LinkedHashMap<>();
-    inner.put("name", "float32");
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("module", "keras");
-    p.put("class_name", "DTypePolicy");
-    p.put("config", inner);
-    p.put("registered_name", null);
-    return p;
-  }
 
   /** Shape check helper: throws naming this layer. */
   protected final IllegalArgumentException shapeError(String what, long[] inputShape) {

@@ -15,7 +15,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -471,10 +470,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
 
   private Operand<TFloat32> dropoutMask(CallContext ctx, Ops tf, Operand<TInt32> batch, long dim, double rate) {
     Operand<TInt32> shape = tf.concat(List.of(batch, tf.constant(new int[] {(int) dim})), tf.constant(0));
-    long s = seed != null ? seed : ctx.nextSeed();
-    Operand<TFloat32> u = tf.random.randomUniform(shape, TFloat32.class, RandomUniform.seed(s).seed2(ctx.nextSeed()));
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)), TFloat32.class);
-    return tf.math.mul(keep, tf.constant((float) (1 / (1 - rate))));
+    return Dropout.keepMask(ctx, tf, shape, rate, seed);
   }
 
   /** Splits a (batch, k*units) tensor into k gate blocks. */

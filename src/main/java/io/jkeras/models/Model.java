@@ -28,7 +28,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -689,7 +688,4 @@ public abstract class Model implements AutoCloseable {
     return runtime().session();
   }
 
-  static void closeAll(List<? extends Tensor> ts) {
-    for (Tensor t : ts) t.close();
-  }
 }

@@ -157,11 +157,6 @@ public abstract class Optimizer {
     }
   }
 
-  /** The optimizer's variables (slots), for saving; empty until the first train function. */
-  public org.tensorflow.framework.optimizers.Optimizer framework() {
-    return impl;
-  }
-
   /** Whether this optimizer has been bound to a graph. */
   public boolean isBound() {
     return impl != null;

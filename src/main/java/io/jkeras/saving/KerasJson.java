@@ -282,12 +282,7 @@ public final class KerasJson {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("name", model.name());
     config.put("trainable", true);
-    Map<String, Object> policy = new LinkedHashMap<>();
-    policy.put("module", "keras");
-    policy.put("class_name", "DTypePolicy");
-    policy.put("config", Map.of("name", "float32"));
-    policy.put("registered_name", null);
-    config.put("dtype", policy);
+    config.put("dtype", KerasObjects.float32Policy());
     List<Object> layers = new ArrayList<>();
     long[] input = model.inputBatchShape();
     if (input != null) {

@@ -24,6 +24,13 @@ public final class KerasObjects {
     return r;
   }
 
+  /** Keras 3's float32 DTypePolicy object, as every layer and model config carries it. */
+  public static Map<String, Object> float32Policy() {
+    Map<String, Object> inner = new LinkedHashMap<>();
+    inner.put("name", "float32");
+    return serialize("keras", "DTypePolicy", inner);
+  }
+
   public static Map<String, Object> initializer(Initializer init) {
     return serialize("keras.initializers", init.className(), init.getConfig());
   }

@@ -1,7 +1,6 @@
 package io.jkeras.utils;
 
 import java.util.Arrays;
-import org.tensorflow.ndarray.Shape;
 
 /** Shapes as Keras prints them: {@code -1} in a long[] is Keras's {@code None}. */
 public final class Shapes {
@@ -38,10 +37,6 @@ public final class Shapes {
     long p = 1;
     for (long d : dims) p *= d;
     return p;
-  }
-
-  public static Shape tf(long[] shape) {
-    return Shape.of(shape);
   }
 
   /** True when every known dim of {@code spec} equals the dim of {@code actual} (ranks equal). */
