@@ -2,6 +2,8 @@ package io.jkeras.layers;
 
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
+import io.jkeras.backend.BlockLstm;
+import io.jkeras.backend.CallContext;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -117,6 +119,24 @@ public final class LSTM extends RNN<LSTM> {
     Operand<TFloat32> o = recurrentActivation.apply(tf, g.get(3));
     Operand<TFloat32> h = tf.math.mul(o, activation.apply(tf, cNew));
     return List.of(h, cNew);
+  }
+
+  /**
+   * Training steps run the sequence through TensorFlow's fused BlockLSTMV2 op when it computes
+   * exactly this layer (tanh and sigmoid; masks and recurrent dropout keep the unrolled cell, see
+   * {@link RNN#fusedCall}); inference keeps the unrolled cell, whose matmuls measured faster there.
+   * {@code -Djkeras.fusedLstm=false} turns the fused path off (for comparisons).
+   */
+  @Override
+  protected FusedResult fusedCall(CallContext ctx, Ops tf, Operand<TFloat32> x, List<Operand<TFloat32>> initialStates,
+      int steps) {
+    if (!ctx.training() || !Boolean.parseBoolean(System.getProperty("jkeras.fusedLstm", "true")) || !"tanh".equals(activation.name()) || !"sigmoid".equals(recurrentActivation.name())
+        || !BlockLstm.available()) {
+      return null;
+    }
+    BlockLstm.Result r = BlockLstm.forward(tf, x, read(kernel), read(recurrentKernel), useBias ? read(bias) : null,
+        initialStates.get(0), initialStates.get(1), steps, units, returnSequences);
+    return new FusedResult(r.sequence(), List.of(r.lastH(), r.lastC()));
   }
 
   @Override

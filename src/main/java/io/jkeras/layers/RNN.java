@@ -398,13 +398,27 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     if (steps == 0) throw shapeError("sequences must have at least one timestep", s);
     long features = s[2];
 
+    Operand<TInt32> batch = tf.stridedSlice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {1}),
+        tf.constant(new int[] {1}));
     Operand<TFloat32> x = inputs;
     if (ctx.training() && dropout > 0) {
       // One input mask per sequence, shared by all timesteps (Keras's RNN dropout).
-      Operand<TFloat32> m = dropoutMask(ctx, tf, tf.stridedSlice(tf.shape(inputs), tf.constant(new int[] {0}),
-          tf.constant(new int[] {1}), tf.constant(new int[] {1})), features, dropout);
+      Operand<TFloat32> m = dropoutMask(ctx, tf, batch, features, dropout);
       x = tf.math.mul(x, tf.expandDims(m, tf.constant(1)));
     }
+    List<Operand<TFloat32>> states = new ArrayList<>();
+    for (int i = 0; i < stateCount(); i++) {
+      states.add(stateful ? tf.snapshot(stateVariables.get(i)) : zeros(tf, batch));
+    }
+    Operand<TFloat32> recMask = ctx.training() && recurrentDropout > 0
+        ? dropoutMask(ctx, tf, batch, units, recurrentDropout) : null;
+
+    if (mask == null && recMask == null) {
+      Operand<TFloat32> ordered = goBackwards ? tf.reverse(x, tf.constant(new int[] {1})) : x;
+      FusedResult fused = fusedCall(ctx, tf, ordered, states, steps);
+      if (fused != null) return finish(ctx, tf, fused.finalStates(), fused.sequence(), fused.finalStates().get(0));
+    }
+
     // Input projection of every timestep in one matmul.
     Operand<TFloat32> proj = projectInputs(tf, tf.reshape(x, tf.constant(new long[] {-1, features})));
     long gates = proj.shape().get(1);
@@ -422,15 +436,6 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
       Collections.reverse(xs);
       Collections.reverse(ms);
     }
-
-    Operand<TInt32> batch = tf.stridedSlice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {1}),
-        tf.constant(new int[] {1}));
-    List<Operand<TFloat32>> states = new ArrayList<>();
-    for (int i = 0; i < stateCount(); i++) {
-      states.add(stateful ? tf.snapshot(stateVariables.get(i)) : zeros(tf, batch));
-    }
-    Operand<TFloat32> recMask = ctx.training() && recurrentDropout > 0
-        ? dropoutMask(ctx, tf, batch, units, recurrentDropout) : null;
 
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     Operand<TFloat32> prevOut = zeros(tf, batch);
@@ -454,14 +459,31 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
       prevOut = out;
       if (returnSequences) outputs.add(out);
     }
+    return finish(ctx, tf, states, returnSequences ? tf.stack(outputs, org.tensorflow.op.core.Stack.axis(1L)) : null, prevOut);
+  }
+
+  /** Stores the final states (stateful, return_state) and returns the layer's output. */
+  private Operand<TFloat32> finish(CallContext ctx, Ops tf, List<Operand<TFloat32>> states, Operand<TFloat32> sequence,
+      Operand<TFloat32> last) {
     if (stateful) {
       for (int i = 0; i < stateCount(); i++) ctx.addStateUpdate(tf.assign(stateVariables.get(i), states.get(i)));
     }
     lastStates = states;
-    if (returnSequences) {
-      return tf.stack(outputs, org.tensorflow.op.core.Stack.axis(1L));
-    }
-    return prevOut;
+    return returnSequences ? sequence : last;
+  }
+
+  /** What a fused kernel computed: every step's output (when return_sequences) and the final states. */
+  protected record FusedResult(Operand<TFloat32> sequence, List<Operand<TFloat32>> finalStates) {}
+
+  /**
+   * The whole sequence in one fused kernel, or null to use the unrolled cell (the default). Asked
+   * only where no mask and no recurrent dropout apply; {@code x} is already in processing order
+   * (reversed for go_backwards) and has input dropout applied. The result must equal the
+   * unrolled cell's.
+   */
+  protected FusedResult fusedCall(CallContext ctx, Ops tf, Operand<TFloat32> x, List<Operand<TFloat32>> initialStates,
+      int steps) {
+    return null;
   }
 
   private Operand<TFloat32> zeros(Ops tf, Operand<TInt32> batch) {
