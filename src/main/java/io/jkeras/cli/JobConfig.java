@@ -29,7 +29,7 @@ import java.util.Set;
 public final class JobConfig {
   static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description", "callbacks");
   static final Set<String> COMPILE = Set.of("optimizer", "loss", "metrics");
-  static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states");
+  static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states", "prefetch");
   static final List<String> SOURCES = List.of("alphabet", "text", "arrays");
 
   final Path file;
@@ -164,7 +164,8 @@ public final class JobConfig {
         .epochs(intValue(f, "epochs", 1, "fit.", 0))
         .batchSize(intValue(f, "batch_size", 32, "fit.", 1))
         .shuffle(bool(f, "shuffle", true, "fit."))
-        .verbose(intValue(f, "verbose", 1, "fit.", 0));
+        .verbose(intValue(f, "verbose", 1, "fit.", 0))
+        .prefetch(intValue(f, "prefetch", 0, "fit.", 0));
     if (o.verbose() > 2) throw new ConfigException(file + ": field 'fit.verbose' must be 0, 1 or 2");
     JsonNode vs = f.get("validation_split");
     if (vs != null) {

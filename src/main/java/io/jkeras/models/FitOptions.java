@@ -16,10 +16,26 @@ public final class FitOptions {
   Object validationX;
   Object validationY;
   int initialEpoch;
+  int prefetch;
   final List<Callback> callbacks = new ArrayList<>();
 
   public static FitOptions defaults() {
     return new FitOptions();
+  }
+
+  /**
+   * Number of batches a background thread copies ahead of the training step (0, the default:
+   * each batch is copied when the step needs it). Worth it when copying a batch takes a
+   * noticeable part of a step (large one-hot labels) and a core is free.
+   */
+  public FitOptions prefetch(int batches) {
+    if (batches < 0) throw new IllegalArgumentException("prefetch must be >= 0, got " + batches);
+    this.prefetch = batches;
+    return this;
+  }
+
+  public int prefetch() {
+    return prefetch;
   }
 
   public FitOptions epochs(int epochs) {

@@ -8,6 +8,7 @@ import io.jkeras.callbacks.Callback;
 import io.jkeras.callbacks.CallbackList;
 import io.jkeras.callbacks.History;
 import io.jkeras.callbacks.ProgbarLogger;
+import io.jkeras.data.Batches;
 import io.jkeras.data.FloatArray;
 import io.jkeras.layers.Layer;
 import io.jkeras.losses.Loss;
@@ -480,17 +481,19 @@ public abstract class Model implements AutoCloseable {
       if (options.shuffle) shuffle(order);
       resetStatefulMetrics();
       Aggregator agg = new Aggregator(f);
-      for (int step = 0; step < steps; step++) {
-        int from = step * batchSize;
-        int to = Math.min(n, from + batchSize);
-        callbacks.onBatchBegin(step, Map.of());
-        float[] v;
-        try (TFloat32 xb = xa.batchTensor(order, from, to); TFloat32 yb = ya.batchTensor(order, from, to)) {
-          v = runStep(f, xb, yb);
+      try (Batches batches = new Batches(xa, ya, order, batchSize, options.prefetch)) {
+        for (int step = 0; step < steps; step++) {
+          callbacks.onBatchBegin(step, Map.of());
+          float[] v;
+          long samples;
+          try (Batches.Batch b = batches.next()) {
+            samples = b.x().shape().get(0);
+            v = runStep(f, b.x(), b.y());
+          }
+          agg.add((int) samples, v[0], Arrays.copyOfRange(v, 1, v.length));
+          callbacks.onBatchEnd(step, agg.logs(""));
+          if (stopTraining) break;
         }
-        agg.add(to - from, v[0], Arrays.copyOfRange(v, 1, v.length));
-        callbacks.onBatchEnd(step, agg.logs(""));
-        if (stopTraining) break;
       }
       epochLogs = agg.logs("");
       if (vx != null && !stopTraining) {

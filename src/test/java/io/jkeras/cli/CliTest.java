@@ -188,7 +188,7 @@ class CliTest {
   void jobCallbacksRun() throws Exception {
     Path out = dir.resolve("out/cb");
     Path job = job("cb", "{\"name\": \"cb\", \"model\": " + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"categorical_crossentropy\"},"
-        + " \"fit\": {\"epochs\": 50, \"verbose\": 0, \"validation_split\": 0.2}, \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"},"
+        + " \"fit\": {\"epochs\": 50, \"verbose\": 0, \"validation_split\": 0.2, \"prefetch\": 2}, \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"},"
         + " \"callbacks\": [{\"class_name\": \"EarlyStopping\", \"config\": {\"monitor\": \"loss\", \"patience\": 0, \"min_delta\": 10}},"
         + " {\"class_name\": \"CSVLogger\", \"config\": {\"filename\": \"" + dir.resolve("logs/log.csv").toString().replace("\\", "/") + "\"}}],"
         + " \"output\": \"" + out.toString().replace("\\", "/") + "\"}");
@@ -202,6 +202,10 @@ class CliTest {
         + " \"data\": {\"source\": \"alphabet\"}, \"callbacks\": [{\"class_name\": \"Tensorboard\"}]}").toString());
     assertEquals(2, r.code);
     assertTrue(r.err.contains("callbacks[0].class_name") && r.err.contains("EarlyStopping"), r.err);
+    r = run("train", job("cb3", "{\"name\": \"cb3\", \"model\": " + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"},"
+        + " \"fit\": {\"prefetch\": -1}, \"data\": {\"source\": \"alphabet\"}}").toString());
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("fit.prefetch"), r.err);
   }
 
   @Test

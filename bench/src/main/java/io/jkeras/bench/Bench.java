@@ -50,53 +50,36 @@ public final class Bench {
 
     // 1. Numerical equality of the fused LSTM with the unrolled cell (before any speed claim).
     runTf("check", List.of(), Map.of(), "io.jkeras.bench.LstmCheck", "BlockLSTMV2", "BlockLSTM", "BlockLSTM-unpermuted");
-    // 2. jkeras as the library is today (default settings), and with the recommended changes
-    //    (bench experiments until they are integrated: see RECOMMENDED).
+    // 2. jkeras with the library's defaults, and (for the ratio of the fused LSTM path) with the
+    //    LSTM trained through the unrolled cell, the library's path before the fused one.
     runTf("jkeras", List.of(), Map.of(), "io.jkeras.bench.JkerasBench", "matmul", "alphabet", "char", "word", "predict");
-    runTf("jkeras-recommended", RECOMMENDED, Map.of(), "io.jkeras.bench.JkerasBench", "alphabet", "char", "word", "predict");
+    runTf("jkeras-unrolled", UNROLLED, Map.of(), "io.jkeras.bench.JkerasBench", "alphabet", "char", "word");
     // 3. DL4J with 1 and 2 OpenMP threads; the table keeps the best per workload.
     if (dl4j) {
       for (String t : new String[] {"1", "2"}) runDl4j("dl4j-omp" + t, Map.of("OMP_NUM_THREADS", t));
     }
-    // 4. The experiment matrix: LSTM implementation, loss, threads, oneDNN, XLA, static shapes.
+    // 4. The experiment matrix: prefetch, threads, oneDNN, XLA, static shapes, sparse labels.
     if (experiments) {
       String[] w = {"alphabet", "char", "word", "predict"};
       String jb = "io.jkeras.bench.JkerasBench";
-      List<String> logits = List.of("-Dbench.loss=logits");
-      runTf("exp: library LSTM + logits loss", logits, Map.of(), jb, w);
-      runTf("exp: fused, grad=BlockLSTMGradV2 + logits", plus(logits, "-Dbench.lstm=fused", "-Dbench.lstmGrad=block"), Map.of(), jb, w);
-      runTf("exp: fused also for inference", plus(RECOMMENDED, "-Dbench.fusedInference=true"), Map.of(), jb, "predict");
-      runTf("exp: recommended, reset ops rebuilt per call", plus(RECOMMENDED, "-Dbench.cachedReset=false"), Map.of(), jb, "alphabet");
+      runTf("exp: fit prefetch 2", List.of("-Dbench.prefetch=2"), Map.of(), jb, "char", "word");
       for (String[] th : new String[][] {{"1", "1"}, {"2", "1"}, {"1", "2"}, {"2", "-1"}, {"1", "-1"}}) {
-        runTf("exp: recommended, intra " + th[0] + " inter " + th[1],
-            plus(RECOMMENDED, "-Djkeras.intraOpThreads=" + th[0], "-Djkeras.interOpThreads=" + th[1]), Map.of(), jb, w);
+        runTf("exp: intra " + th[0] + " inter " + th[1],
+            List.of("-Djkeras.intraOpThreads=" + th[0], "-Djkeras.interOpThreads=" + th[1]), Map.of(), jb, w);
       }
-      runTf("exp: recommended, static batch dim", plus(RECOMMENDED, "-Dbench.staticBatch=true"), Map.of(), jb, "char", "word");
-      runTf("exp: recommended, oneDNN off", RECOMMENDED, Map.of("TF_ENABLE_ONEDNN_OPTS", "0"), jb,
-          "matmul", "alphabet", "char", "word", "predict");
-      runTf("exp: library, XLA auto-jit", List.of(), Map.of("TF_XLA_FLAGS", "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit"), jb, w);
-      runTf("exp: library, ConfigProto global_jit_level ON_1", List.of("-Dbench.jit=on"),
+      runTf("exp: static batch dim", List.of("-Dbench.staticBatch=true"), Map.of(), jb, "char", "word");
+      runTf("exp: oneDNN off", List.of(), Map.of("TF_ENABLE_ONEDNN_OPTS", "0"), jb, "matmul", "alphabet", "char", "word", "predict");
+      runTf("exp: XLA auto-jit", List.of(), Map.of("TF_XLA_FLAGS", "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit"), jb, w);
+      runTf("exp: ConfigProto global_jit_level ON_1", List.of("-Dbench.jit=on"),
           Map.of("TF_XLA_FLAGS", "--tf_xla_cpu_global_jit"), jb, w);
-      runTf("exp: recommended, XLA auto-jit", RECOMMENDED, Map.of("TF_XLA_FLAGS", "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit"),
-          jb, w);
-      runTf("exp: library, word-lm with sparse labels", List.of(), Map.of(), jb, "word-sparse");
+      runTf("exp: word-lm with sparse labels", List.of(), Map.of(), jb, "word-sparse");
     }
     machine.put("load_at_end", loadavg());
     Report.write(machine, all, Path.of(out), experiments);
   }
 
-  /**
-   * The recommended changes, as bench experiments: the LSTM in training functions on TensorFlow's
-   * BlockLSTMV2 op with the ops-built gradient (the unrolled cell in inference functions), state
-   * resets built once, and categorical cross-entropy from the softmax's logits.
-   */
-  static final List<String> RECOMMENDED = List.of("-Dbench.lstm=fused", "-Dbench.lstmGrad=ops", "-Dbench.loss=logits");
-
-  static List<String> plus(List<String> a, String... more) {
-    List<String> r = new ArrayList<>(a);
-    r.addAll(List.of(more));
-    return r;
-  }
+  /** The LSTM trained through the unrolled cell (the library's switch off): the comparison column. */
+  static final List<String> UNROLLED = List.of("-Djkeras.fusedLstm=false");
 
   // ----- child JVMs -----
 

@@ -8,7 +8,6 @@ import io.jkeras.layers.Dense;
 import io.jkeras.layers.Dropout;
 import io.jkeras.layers.Embedding;
 import io.jkeras.layers.LSTM;
-import io.jkeras.layers.Layer;
 import io.jkeras.layers.TimeDistributed;
 import io.jkeras.models.FitOptions;
 import io.jkeras.models.Model;
@@ -37,8 +36,9 @@ import org.tensorflow.types.TFloat32;
  * The jkeras side of the benchmarks, through the public API (Sequential, compile, fit, predict),
  * in its own JVM. Settings come from system properties so the harness can run a matrix:
  * <ul>
- *   <li>{@code bench.lstm}: {@code unrolled} (the library's LSTM, default) or {@code fused}
- *       (EXPERIMENT: {@link FusedLSTM}, TensorFlow's BlockLSTMV2 op);
+ *   <li>{@code jkeras.fusedLstm}: the library's own switch; {@code false} trains the LSTM through the
+ *       unrolled cell instead of TensorFlow's fused BlockLSTMV2 op (the library's choice before);
+ *   <li>{@code bench.prefetch}: fit's prefetch (batches copied ahead on a background thread);
  *   <li>{@code bench.jit}: {@code on} sets ConfigProto graph_options.optimizer_options.global_jit_level
  *       = ON_1 (XLA) on the model's session (installed before first use, by reflection);
  *   <li>{@code jkeras.intraOpThreads} / {@code jkeras.interOpThreads}: the library's own settings;
@@ -49,12 +49,10 @@ import org.tensorflow.types.TFloat32;
 public final class JkerasBench {
   private JkerasBench() {}
 
-  static final String LSTM_IMPL = System.getProperty("bench.lstm", "unrolled");
   static final boolean JIT = "on".equals(System.getProperty("bench.jit", "off"));
-  /** EXPERIMENT: {@code bench.loss=logits} computes categorical cross-entropy from the softmax's logits. */
   /** EXPERIMENT: {@code bench.staticBatch=true} gives the training models a fixed batch dimension ({@link StaticBatch}). */
   static final boolean STATIC_BATCH = Boolean.getBoolean("bench.staticBatch");
-  static final boolean LOGITS_LOSS = "logits".equals(System.getProperty("bench.loss", "library"));
+  static final int PREFETCH = Integer.getInteger("bench.prefetch", 0);
 
   public static void main(String[] args) throws Exception {
     List<String> w = args.length == 0 ? List.of("matmul", "alphabet", "char", "word", "predict") : List.of(args);
@@ -73,10 +71,8 @@ public final class JkerasBench {
   }
 
   static Map<String, Object> config() {
-    return Stats.map("lstm", LSTM_IMPL + (LSTM_IMPL.equals("fused") ? "/grad=" + LstmKernels.GRAD
-        + (Boolean.getBoolean("bench.fusedInference") ? "/fused inference" : "/unrolled inference") : ""),
-        "static_batch", STATIC_BATCH,
-        "loss", LOGITS_LOSS ? "logits" : "library", "jit", JIT ? "ON_1" : "off",
+    return Stats.map("fused_lstm", System.getProperty("jkeras.fusedLstm", "true"), "prefetch", PREFETCH,
+        "static_batch", STATIC_BATCH, "jit", JIT ? "ON_1" : "off",
         "intra", System.getProperty("jkeras.intraOpThreads", "default"),
         "inter", System.getProperty("jkeras.interOpThreads", "default"),
         "onednn", System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "default"),
@@ -90,21 +86,9 @@ public final class JkerasBench {
     return m;
   }
 
-  /** The library LSTM, or the fused experiment wrapping it. */
-  static Layer<?> lstm(LSTM l) {
-    if (LSTM_IMPL.equals("unrolled")) return l;
-    if (!LSTM_IMPL.equals("fused")) throw new IllegalArgumentException("bench.lstm: unrolled or fused, got " + LSTM_IMPL);
-    boolean stateful = l.isStateful();
-    return new FusedLSTM(l.stateful(false)).stateful(stateful);
-  }
-
-  /** Compiles with Adam(0.001) and categorical cross-entropy, and installs the session if jit is on. */
+  /** Compiles with Adam(0.001) and the given loss, and installs the session if jit is on. */
   static void compile(Sequential m, String loss) {
-    if (LOGITS_LOSS && loss.equals("categorical_crossentropy")) {
-      m.compile(new Adam(0.001f), io.jkeras.losses.BenchLosses.categoricalFromSoftmaxLogits());
-    } else {
-      m.compile(new Adam(0.001f), loss);
-    }
+    m.compile(new Adam(0.001f), loss);
     m.build(m.inputBatchShape());
     if (JIT) installSession(m.runtime());
   }
@@ -151,7 +135,7 @@ public final class JkerasBench {
 
   static Sequential alphabetModel() {
     Sequential m = new Sequential();
-    m.add(lstm(new LSTM(50).batchInputShape(1, 1, 1).stateful(true)));
+    m.add(new LSTM(50).batchInputShape(1, 1, 1).stateful(true));
     m.add(new Dense(26).activation("softmax"));
     return m;
   }
@@ -194,9 +178,9 @@ public final class JkerasBench {
   static Sequential charModel(boolean compileIt) {
     Sequential m = new Sequential();
     if (STATIC_BATCH && compileIt) m.add(new StaticBatch().batchInputShape(64, 50, 1));
-    m.add(lstm(new LSTM(256).inputShape(50, 1).returnSequences(true)));
+    m.add(new LSTM(256).inputShape(50, 1).returnSequences(true));
     m.add(new Dropout(0.2));
-    m.add(lstm(new LSTM(256)));
+    m.add(new LSTM(256));
     m.add(new Dropout(0.2));
     m.add(new Dense(40).activation("softmax"));
     if (compileIt) compile(m, "categorical_crossentropy");
@@ -215,7 +199,7 @@ public final class JkerasBench {
       StepTimer timer = new StepTimer();
       int steps = Integer.getInteger("bench.steps", 24);
       var h = m.fit(new FloatArray(x, n, 50, 1), new FloatArray(y, n, 40),
-          new FitOptions().epochs((steps + 3) / 4 + 1).batchSize(64).verbose(0).callbacks(timer));
+          new FitOptions().epochs((steps + 3) / 4 + 1).batchSize(64).verbose(0).prefetch(PREFETCH).callbacks(timer));
       double med = Stats.median(timer.after(4));
       Stats.emit(result("char-lstm", "params", m.countParams(), "ms_per_step", med, "min_ms", min(timer.after(4)), "samples_per_s", 64 / (med / 1000),
           "gflops", Flops.train(Flops.charLstmForward(64)) / (med / 1000) / 1e9, "first_step_ms", timer.ms.get(0),
@@ -237,8 +221,8 @@ public final class JkerasBench {
     try (Sequential m = new Sequential()) {
       if (STATIC_BATCH) m.add(new StaticBatch().batchInputShape(20, 30));
       m.add(new Embedding(10000, 200).inputShape(30));
-      m.add(lstm(new LSTM(200).returnSequences(true)));
-      m.add(lstm(new LSTM(200).returnSequences(true)));
+      m.add(new LSTM(200).returnSequences(true));
+      m.add(new LSTM(200).returnSequences(true));
       m.add(new Dropout(0.5));
       m.add(new TimeDistributed(new Dense(10000).activation("softmax")));
       compile(m, sparse ? "sparse_categorical_crossentropy" : "categorical_crossentropy");
@@ -246,7 +230,7 @@ public final class JkerasBench {
       int steps = Integer.getInteger("bench.steps", 24);
       FloatArray ya = sparse ? new FloatArray(y, n, 30) : new FloatArray(y, n, 30, 10000);
       var h = m.fit(new FloatArray(x, n, 30), ya,
-          new FitOptions().epochs((steps + 2) / 3 + 1).batchSize(20).verbose(0).callbacks(timer));
+          new FitOptions().epochs((steps + 2) / 3 + 1).batchSize(20).verbose(0).prefetch(PREFETCH).callbacks(timer));
       double med = Stats.median(timer.after(3));
       Stats.emit(result(sparse ? "word-lm-sparse-labels" : "word-lm", "params", m.countParams(), "ms_per_step", med,
           "min_ms", min(timer.after(3)),
@@ -300,6 +284,26 @@ public final class JkerasBench {
           rawUs[i] = (System.nanoTime() - t0) / 1e3;
         }
       }
+      // The same model exported as a SavedModel and loaded back through the library's SavedModel
+      // class (what a Java service loading a model does).
+      double[] smUs = new double[calls];
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jkeras-bench-sm");
+      try {
+        m.export(dir.resolve("model"));
+        try (io.jkeras.saving.SavedModel sm = io.jkeras.saving.SavedModel.load(dir.resolve("model"))) {
+          for (int i = 0; i < warm; i++) sm.predict(x1);
+          for (int i = 0; i < calls; i++) {
+            long t0 = System.nanoTime();
+            FloatArray p = sm.predict(x1);
+            smUs[i] = (System.nanoTime() - t0) / 1e3;
+            if (p.data().length != 40) throw new IllegalStateException();
+          }
+        }
+      } finally {
+        try (var files = java.nio.file.Files.walk(dir)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
+        }
+      }
       for (int i = 0; i < 3; i++) m.predict(x256, 256);
       int reps = 20;
       double[] bms = new double[reps];
@@ -312,7 +316,7 @@ public final class JkerasBench {
       Stats.emit(result("predict-latency", "params", m.countParams(), "calls", calls,
           "p50_us", Stats.percentile(us, 50), "p99_us", Stats.percentile(us, 99),
           "raw_tf_p50_us", Stats.percentile(rawUs, 50), "raw_tf_p99_us", Stats.percentile(rawUs, 99),
-          "savedmodel_p50_us", null,
+          "savedmodel_p50_us", Stats.percentile(smUs, 50), "savedmodel_p99_us", Stats.percentile(smUs, 99),
           "batch256_ms", bmed, "batch256_samples_per_s", 256 / (bmed / 1000)));
     }
   }

@@ -66,8 +66,8 @@ public final class Probe {
       case "word":
         m = new Sequential();
         m.add(new Embedding(10000, 200).inputShape(30));
-        m.add(JkerasBench.lstm(new LSTM(200).returnSequences(true)));
-        m.add(JkerasBench.lstm(new LSTM(200).returnSequences(true)));
+        m.add(new LSTM(200).returnSequences(true));
+        m.add(new LSTM(200).returnSequences(true));
         m.add(new Dropout(0.5));
         m.add(new TimeDistributed(new Dense(10000).activation("softmax")));
         JkerasBench.compile(m, "categorical_crossentropy");

@@ -30,10 +30,10 @@ final class Report {
     Map<String, Object> jC = find("jkeras", "char-lstm");
     Map<String, Object> jW = find("jkeras", "word-lm");
     Map<String, Object> jP = find("jkeras", "predict-latency");
-    Map<String, Object> fA = find("jkeras-recommended", "alphabet-stateful");
-    Map<String, Object> fC = find("jkeras-recommended", "char-lstm");
-    Map<String, Object> fW = find("jkeras-recommended", "word-lm");
-    Map<String, Object> fP = find("jkeras-recommended", "predict-latency");
+    Map<String, Object> fA = find("jkeras-unrolled", "alphabet-stateful");
+    Map<String, Object> fC = find("jkeras-unrolled", "char-lstm");
+    Map<String, Object> fW = find("jkeras-unrolled", "word-lm");
+    Map<String, Object> fP = find("jkeras-unrolled", "predict-latency");
     double roof = 0;
     double roofBest = 0;
     for (Map<String, Object> m : all) {
@@ -56,14 +56,14 @@ final class Report {
         fmt(num(fP, "raw_tf_p50_us")), "", "", "", ""));
     rows.add(List.of("predict [1,50,1]", "jkeras overhead over raw TF (p50)", pct(num(jP, "p50_us") / num(jP, "raw_tf_p50_us") - 1),
         pct(num(fP, "p50_us") / num(fP, "raw_tf_p50_us") - 1), "", "", "", "<= 10%"));
-    rows.add(List.of("predict [1,50,1]", "SavedModel loaded back, Session.run p50 µs", "SLOT: pending (SavedModel export/load, other branch)",
-        "", "", "", "", ""));
+    rows.add(List.of("predict [1,50,1]", "exported SavedModel loaded back (SavedModel.predict) p50 / p99 µs",
+        fmt(num(jP, "savedmodel_p50_us")) + " / " + fmt(num(jP, "savedmodel_p99_us")), "", "", ratioText(num(dP, "p50_us"), num(jP, "savedmodel_p50_us")), "", ""));
     rows.add(row("predict [256,50,1]", "samples / s", jP, fP, dP256, "batch256_samples_per_s", false, ""));
     rows.add(List.of("roofline", "TF float32 MatMul GFLOP/s (median, best size; best single run " + fmt(roofBest) + ")",
         fmt(roof), "", "", "", "", ""));
     for (String[] w : new String[][] {{"alphabet-stateful", "A"}, {"char-lstm", "C"}, {"word-lm", "W"}}) {
       Map<String, Object> j = find("jkeras", w[0]);
-      Map<String, Object> f = find("jkeras-recommended", w[0]);
+      Map<String, Object> f = find("jkeras-unrolled", w[0]);
       Map<String, Object> d = w[1].equals("A") ? dA : w[1].equals("C") ? dC : dW;
       double dg = w[1].equals("A") ? Flops.train(Flops.alphabetForward()) / (num(d, "ms_per_step") / 1000) / 1e9 : num(d, "gflops");
       rows.add(List.of(w[0], "achieved GFLOP/s (% of MatMul roofline)", gf(num(j, "gflops"), roof), gf(num(f, "gflops"), roof),
@@ -71,7 +71,7 @@ final class Report {
     }
     for (String w : new String[] {"alphabet-stateful", "char-lstm", "word-lm", "predict-latency"}) {
       Map<String, Object> j = find("jkeras", w);
-      Map<String, Object> f = find("jkeras-recommended", w);
+      Map<String, Object> f = find("jkeras-unrolled", w);
       Map<String, Object> d = bestDl4j(w, w.equals("predict-latency") ? "p50_us" : "ms_per_step");
       rows.add(List.of(w, "parameters", count(j), count(f), count(d), "", "", "equal"));
     }
@@ -80,10 +80,10 @@ final class Report {
     summary.put("speedup_char_lstm", speed(dC, jC, "ms_per_step"));
     summary.put("speedup_word_lm", speed(dW, jW, "ms_per_step"));
     summary.put("speedup_predict_p50", speed(dP, jP, "p50_us"));
-    summary.put("recommended_speedup_alphabet", speed(dA, fA, "ms_per_step"));
-    summary.put("recommended_speedup_char_lstm", speed(dC, fC, "ms_per_step"));
-    summary.put("recommended_speedup_word_lm", speed(dW, fW, "ms_per_step"));
-    summary.put("recommended_speedup_predict_p50", speed(dP, fP, "p50_us"));
+    summary.put("unrolled_lstm_speedup_alphabet", speed(dA, fA, "ms_per_step"));
+    summary.put("unrolled_lstm_speedup_char_lstm", speed(dC, fC, "ms_per_step"));
+    summary.put("unrolled_lstm_speedup_word_lm", speed(dW, fW, "ms_per_step"));
+    summary.put("speedup_predict_savedmodel_p50", num(dP, "p50_us") / num(jP, "savedmodel_p50_us"));
     summary.put("matmul_gflops", roof);
 
     StringBuilder md = new StringBuilder();
@@ -94,13 +94,12 @@ final class Report {
         .append(machine.get("os")).append(".  \n");
     md.append("Load average (1/5/15 min) at start: ").append(machine.get("load_at_start")).append("; at end: ")
         .append(machine.get("load_at_end")).append(". Date: ").append(machine.get("date")).append(".\n\n");
-    md.append("jkeras: TensorFlow Java 1.1.0 (TF 2.18), default session settings. DL4J: 1.0.0-M2.1, nd4j-native CPU, best of "
-        + "OMP_NUM_THREADS=1 and 2 per row (threads in brackets). Speedup = DL4J time / jkeras time (or jkeras rate / DL4J rate). "
-        + "\"Recommended\" = the changes this benchmark recommends, run as bench experiments (not yet in the library): "
-        + String.join(" ", Bench.RECOMMENDED) + ", i.e. in training the LSTM layer on TensorFlow's fused BlockLSTMV2 op with a "
-        + "backward pass built from ordinary ops (inference keeps the unrolled cell), stateful resets built once, and categorical "
-        + "cross-entropy computed from the softmax's logits.\n\n");
-    md.append("| Workload | Metric | jkeras | jkeras + recommended changes (bench exp.) | DL4J (best) | Speedup jkeras | Speedup recommended | Goal |\n");
+    md.append("jkeras: TensorFlow Java 1.1.0 (TF 2.18), the library's defaults (LSTM training on TensorFlow's fused "
+        + "BlockLSTMV2 op with jkeras's ops-built gradient, inference on the unrolled cell). The second column trains the LSTM "
+        + "through the unrolled cell instead (" + String.join(" ", Bench.UNROLLED) + ": the library's path before the fused "
+        + "one). DL4J: 1.0.0-M2.1, nd4j-native CPU, best of OMP_NUM_THREADS=1 and 2 per row (threads in brackets). "
+        + "Speedup = DL4J time / jkeras time (or jkeras rate / DL4J rate).\n\n");
+    md.append("| Workload | Metric | jkeras | jkeras, LSTM unrolled in training | DL4J (best) | Speedup jkeras | Speedup unrolled | Goal |\n");
     md.append("|---|---|---:|---:|---:|---:|---:|---|\n");
     for (List<String> r : rows) md.append("| ").append(String.join(" | ", r)).append(" |\n");
     md.append("\nGFLOP counts are analytic (LSTM and Dense matmuls; a training step = 3x forward): ")
@@ -206,6 +205,11 @@ final class Report {
     String dl = fmt(num(d, key)) + (d == null ? "" : " (" + d.get("omp_threads") + "T)");
     return List.of(w, metric, fmt(num(j, key)), fmt(num(f, key)), dl, speedText(d, j, key, lowerIsBetter),
         speedText(d, f, key, lowerIsBetter), goal);
+  }
+
+  static String ratioText(double slow, double fast) {
+    double s = slow / fast;
+    return Double.isNaN(s) ? "" : String.format(Locale.ROOT, "%.1fx", s);
   }
 
   static double speed(Map<String, Object> d, Map<String, Object> j, String key) {
