@@ -177,10 +177,19 @@ public final class BlockLstm {
     return r;
   }
 
-  /** The value of the op's seq_len_max constant. */
+  /**
+   * The value of the op's seq_len_max constant. The gradient is registered for every BlockLSTMV2
+   * in this JVM, so an op built elsewhere (an imported graph) is checked to be one it is right for.
+   */
   private static int stepCount(GraphOperation op) {
+    if (op.attributes().getAttrBool("use_peephole") || op.attributes().getAttrFloat("cell_clip") > 0) {
+      throw new UnsupportedOperationException(OP + " " + op.name()
+          + ": jkeras differentiates BlockLSTMV2 without peepholes and without cell clipping only");
+    }
     GraphOperation c = (GraphOperation) op.input(0).op();
-    if (!c.type().equals("Const")) throw new IllegalStateException(OP + " " + op.name() + ": seq_len_max is not a constant");
+    if (!c.type().equals("Const")) {
+      throw new UnsupportedOperationException(OP + " " + op.name() + ": seq_len_max must be a constant to differentiate the op");
+    }
     return (int) c.attributes().getAttrValueProto("value").getTensor().getInt64Val(0);
   }
 

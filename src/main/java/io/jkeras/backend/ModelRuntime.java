@@ -17,6 +17,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -55,6 +56,29 @@ public final class ModelRuntime implements AutoCloseable {
     session.initialize();
     return session;
   }
+
+  /**
+   * A runner for one step on {@code batch} samples. Steps on at most {@link #CALLER_THREAD_MAX_BATCH}
+   * samples run their graph in the calling thread (RunOptions.inter_op_thread_pool = -1, which
+   * TensorFlow offers for simple graphs): their ops are so small that handing each one to the
+   * inter-op pool costs more than running them in order (see bench/README.md). Kernels still use
+   * the intra-op pool, and TensorFlow falls back to the pool where a graph spans several devices.
+   */
+  public Session.Runner runner(long batch) {
+    return runner(session(), batch);
+  }
+
+  /** {@link #runner(long)} for any session (a loaded SavedModel's). */
+  public static Session.Runner runner(Session session, long batch) {
+    Session.Runner r = session.runner();
+    if (batch <= CALLER_THREAD_MAX_BATCH) r.setOptions(CALLER_THREAD);
+    return r;
+  }
+
+  /** The largest batch run in the calling thread ({@code -Djkeras.callerThreadMaxBatch}, 0 turns it off). */
+  public static final long CALLER_THREAD_MAX_BATCH = Long.getLong("jkeras.callerThreadMaxBatch", 8);
+
+  private static final RunOptions CALLER_THREAD = RunOptions.newBuilder().setInterOpThreadPool(-1).build();
 
   private static ConfigProto sessionConfig() {
     ConfigProto.Builder b = ConfigProto.newBuilder().setAllowSoftPlacement(true);

@@ -402,7 +402,7 @@ public abstract class Model implements AutoCloseable {
 
   /** Runs one train or test step; returns [loss, metric values...]. */
   private float[] runStep(GraphFunction f, TFloat32 xb, TFloat32 yb) {
-    Session.Runner r = runtime().session().runner().feed(f.x, xb).feed(f.y, yb);
+    Session.Runner r = runtime().runner(xb.shape().get(0)).feed(f.x, xb).feed(f.y, yb);
     if (f.kind == GraphFunction.Kind.TRAIN) optimizer.feed(r);
     r.fetch(f.loss);
     for (Operand<TFloat32> m : f.metricValues) r.fetch(m);
@@ -415,7 +415,7 @@ public abstract class Model implements AutoCloseable {
   }
 
   private FloatArray runPredict(GraphFunction f, TFloat32 xb) {
-    Session.Runner r = runtime().session().runner().feed(f.x, xb).fetch(f.output);
+    Session.Runner r = runtime().runner(xb.shape().get(0)).feed(f.x, xb).fetch(f.output);
     for (Op t : f.targets) r.addTarget(t);
     try (Result res = r.run()) {
       return FloatArray.fromTensor((TFloat32) res.get(0));

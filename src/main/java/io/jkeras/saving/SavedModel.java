@@ -382,7 +382,7 @@ public final class SavedModel implements AutoCloseable {
         if (closed) throw new IllegalStateException("SavedModel " + dir + " has been closed");
         List<Tensor> tensors = new ArrayList<>();
         try {
-          Session.Runner r = bundle.session().runner();
+          Session.Runner r = io.jkeras.backend.ModelRuntime.runner(bundle.session(), from < 0 ? Long.MAX_VALUE : to - from);
           for (TensorSpec spec : inputs.values()) {
             Feed f = feeds.get(spec.name);
             Tensor t = from < 0 || !spec.batched() ? f.tensor(0, f.shape.length == 0 ? 1 : f.shape[0], false) : f.tensor(from, to, true);

@@ -1,9 +1,11 @@
 package io.jkeras.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.Keras;
+import io.jkeras.backend.BlockLstm;
 import io.jkeras.data.FloatArray;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adam;
@@ -11,8 +13,15 @@ import io.jkeras.optimizers.SGD;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /**
  * The LSTM's fused training path (TensorFlow's BlockLSTMV2 with our own gradient, {@code
@@ -47,7 +56,7 @@ class FusedLstmTest {
 
   private static int fusedOps(Sequential m) {
     int n = 0;
-    for (java.util.Iterator<org.tensorflow.GraphOperation> it = m.runtime().graph().operations(); it.hasNext(); ) {
+    for (java.util.Iterator<GraphOperation> it = m.runtime().graph().operations(); it.hasNext(); ) {
       if (it.next().type().equals("BlockLSTMV2")) n++;
     }
     return n;
@@ -151,6 +160,32 @@ class FusedLstmTest {
         }
       }
       assertTrue(checked > 100, "checked " + checked);
+    }
+  }
+
+  /**
+   * The gradient is registered for every BlockLSTMV2 in the JVM: one built elsewhere with
+   * peepholes (which it does not compute) is refused with a Java exception naming the op.
+   */
+  @Test
+  void peepholeOpFromElsewhereIsRefused() {
+    assertTrue(BlockLstm.available());
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      var zeros = (Function<long[], Operand<TFloat32>>)
+          shape -> tf.zeros(tf.constant(shape), TFloat32.class);
+      var h0 = zeros.apply(new long[] {2, 3});
+      var w = zeros.apply(new long[] {7, 12});
+      var p = zeros.apply(new long[] {3});
+      GraphOperation op = (GraphOperation) tf.scope().opBuilder("BlockLSTMV2", "peephole_lstm")
+          .addInput(tf.constant(2L).asOutput()).addInput(zeros.apply(new long[] {2, 2, 4}).asOutput())
+          .addInput(h0.asOutput()).addInput(h0.asOutput()).addInput(w.asOutput())
+          .addInput(p.asOutput()).addInput(p.asOutput()).addInput(p.asOutput()).addInput(zeros.apply(new long[] {12}).asOutput())
+          .setAttr("use_peephole", true).setAttr("cell_clip", 0f).build();
+      var loss = tf.reduceSum(op.<TFloat32>output(6), tf.constant(new int[] {0, 1, 2}));
+      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+          () -> g.addGradients(loss.asOutput(), new Output<?>[] {w.asOutput()}));
+      assertTrue(e.getMessage().contains("peephole_lstm") && e.getMessage().contains("peephole"), e.getMessage());
     }
   }
 

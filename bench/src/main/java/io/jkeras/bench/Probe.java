@@ -108,6 +108,7 @@ public final class Probe {
     @SuppressWarnings("unchecked") List<Op> targets = (List<Op>) JkerasBench.field(f, "targets");
     Session s = m.session();
     double[] raw = new double[reps];
+    double[] caller = new double[reps];
     RunMetadata meta = null;
     try (TFloat32 tx = TFloat32.tensorOf(Shape.of(x.shape()), DataBuffers.of(x.data(), true, false));
          TFloat32 ty = TFloat32.tensorOf(Shape.of(y.shape()), DataBuffers.of(y.data(), true, false))) {
@@ -125,13 +126,27 @@ public final class Probe {
           if (trace) meta = res.getMetadata().orElse(null);
         }
         if (i >= 0 && i < reps) raw[i] = (System.nanoTime() - t0) / 1e3;
+        // The same step in the calling thread (RunOptions.inter_op_thread_pool = -1), alternating
+        // with the pooled one so that both see the same machine state.
+        Session.Runner run2 = s.runner().feed(px, tx).fetch(fetch).setOptions(CALLER_THREAD);
+        if (train) {
+          run2.feed(py, ty);
+          m.optimizer().feed(run2);
+        }
+        for (Op t : targets) run2.addTarget(t);
+        t0 = System.nanoTime();
+        try (Result res = run2.run()) {
+          if (i >= 0 && i < reps) caller[i] = (System.nanoTime() - t0) / 1e3;
+        }
       }
     }
-    System.out.printf(Locale.ROOT, "%s: library step median %.0f µs, raw Session.run median %.0f µs (%d reps)%n", w,
-        Stats.median(lib), Stats.median(raw), reps);
+    System.out.printf(Locale.ROOT, "%s: library step median %.0f µs, raw Session.run median %.0f µs, in the calling thread %.0f µs"
+        + " (%d reps)%n", w, Stats.median(lib), Stats.median(raw), Stats.median(caller), reps);
     if (meta != null) summarize(meta.getStepStats());
     m.close();
   }
+
+  static final RunOptions CALLER_THREAD = RunOptions.newBuilder().setInterOpThreadPool(-1).build();
 
   static void summarize(StepStats ss) {
     Map<String, double[]> byType = new HashMap<>();
