@@ -108,19 +108,30 @@ class FusedLstmTest {
   @Test
   void statefulCarriesStateAcrossBatches() {
     assertSameTraining("stateful", () -> compiled(
-        new LSTM(5).stateful(true).batchInputShape(3, 2, 4), new Dense(2)), seq(3, 2, 4, 5), targets(3, 2, 6));
+        new LSTM(5).stateful(true).batchInputShape(3, 6, 4), new Dense(2)), seq(3, 6, 4, 5), targets(3, 2, 6));
   }
 
   @Test
-  void oneTimestepAndInputDropout() {
-    assertSameTraining("one step, dropout", () -> compiled(
-        new LSTM(8).dropout(0.3).seed(9).inputShape(1, 2), new Dense(2)), seq(6, 1, 2, 7), targets(6, 2, 8));
+  void inputDropout() {
+    assertSameTraining("dropout", () -> compiled(
+        new LSTM(8).dropout(0.3).seed(9).inputShape(LSTM.FUSED_MIN_STEPS, 2), new Dense(2)),
+        seq(6, LSTM.FUSED_MIN_STEPS, 2, 7), targets(6, 2, 8));
+  }
+
+  /** Shorter sequences train through the unrolled cell (measured faster there). */
+  @Test
+  void shortSequencesStayUnrolled() {
+    Keras.setRandomSeed(5);
+    try (Sequential m = compiled(new LSTM(4).inputShape(LSTM.FUSED_MIN_STEPS - 1, 2), new Dense(2))) {
+      m.trainOnBatch(seq(2, LSTM.FUSED_MIN_STEPS - 1, 2, 1), targets(2, 2, 2));
+      assertEquals(0, fusedOps(m));
+    }
   }
 
   @Test
   void bidirectional() {
     assertSameTraining("bidirectional", () -> compiled(
-        new Bidirectional(new LSTM(3)).inputShape(5, 2), new Dense(2)), seq(4, 5, 2, 9), targets(4, 2, 10));
+        new Bidirectional(new LSTM(3)).inputShape(7, 2), new Dense(2)), seq(4, 7, 2, 9), targets(4, 2, 10));
   }
 
   private static Sequential compiled(Layer<?>... layers) {
@@ -136,14 +147,14 @@ class FusedLstmTest {
   @Test
   void fusedGradientMatchesFiniteDifferences() {
     Keras.setRandomSeed(13);
-    float[][][] x = seq(3, 5, 3, 11);
+    float[][][] x = seq(3, 6, 3, 11);
     float[][] y = targets(3, 2, 12);
     try (Sequential m = new Sequential(
-        new LSTM(4).returnSequences(true).inputShape(5, 3),
+        new LSTM(4).returnSequences(true).inputShape(6, 3),
         new LSTM(3).goBackwards(true),
         new Dense(2).activation("tanh"))) {
       m.compile(new SGD(1.0f), "mse");
-      m.build(-1, 5, 3);
+      m.build(-1, 6, 3);
       List<FloatArray> w0 = m.getWeights();
       m.trainOnBatch(x, y);
       List<FloatArray> w1 = m.getWeights();

@@ -263,12 +263,16 @@ public final class JkerasBench {
       @SuppressWarnings("unchecked")
       Operand<TFloat32> out = (Operand<TFloat32>) field(f, "output");
       Session s = m.session();
+      // The library runs batch-1 steps in the calling thread (ModelRuntime.runner): the raw run
+      // uses the same RunOptions, so that the difference is the library's own overhead.
+      org.tensorflow.proto.RunOptions opts = org.tensorflow.proto.RunOptions.newBuilder()
+          .setInterOpThreadPool(1 <= ModelRuntime.CALLER_THREAD_MAX_BATCH ? -1 : 0).build();
       double[] us = new double[calls];
       double[] rawUs = new double[calls];
       float[] buf = new float[40];
       try (TFloat32 t = TFloat32.tensorOf(Shape.of(1, 50, 1), DataBuffers.of(one, true, false))) {
         for (int i = 0; i < warm; i++) {
-          try (Result res = s.runner().feed(ph, t).fetch(out).run()) {
+          try (Result res = s.runner().setOptions(opts).feed(ph, t).fetch(out).run()) {
             ((TFloat32) res.get(0)).copyTo(DataBuffers.of(buf, false, false));
           }
         }
@@ -278,7 +282,7 @@ public final class JkerasBench {
           us[i] = (System.nanoTime() - t0) / 1e3;
           if (p.data().length != 40) throw new IllegalStateException();
           t0 = System.nanoTime();
-          try (Result res = s.runner().feed(ph, t).fetch(out).run()) {
+          try (Result res = s.runner().setOptions(opts).feed(ph, t).fetch(out).run()) {
             ((TFloat32) res.get(0)).copyTo(DataBuffers.of(buf, false, false));
           }
           rawUs[i] = (System.nanoTime() - t0) / 1e3;

@@ -52,7 +52,7 @@ final class Report {
     rows.add(row("predict [1,50,1]", "p99 µs", jP, fP, dP, "p99_us", true, "p99 <= 2x p50"));
     rows.add(List.of("predict [1,50,1]", "p99 / p50", ratio(jP, "p99_us", "p50_us"), ratio(fP, "p99_us", "p50_us"),
         ratio(dP, "p99_us", "p50_us"), "", "", "<= 2"));
-    rows.add(List.of("predict [1,50,1]", "raw TF Java Session.run p50 µs (same graph)", fmt(num(jP, "raw_tf_p50_us")),
+    rows.add(List.of("predict [1,50,1]", "raw TF Java Session.run p50 µs (same graph, same RunOptions)", fmt(num(jP, "raw_tf_p50_us")),
         fmt(num(fP, "raw_tf_p50_us")), "", "", "", ""));
     rows.add(List.of("predict [1,50,1]", "jkeras overhead over raw TF (p50)", pct(num(jP, "p50_us") / num(jP, "raw_tf_p50_us") - 1),
         pct(num(fP, "p50_us") / num(fP, "raw_tf_p50_us") - 1), "", "", "", "<= 10%"));
