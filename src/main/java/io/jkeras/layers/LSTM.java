@@ -143,9 +143,10 @@ public final class LSTM extends RNN<LSTM> {
 
   /**
    * The shortest sequence trained through the fused op. Measured (bench, LSTM(50), batch 1 and 32,
-   * 2 vCPUs) as fused / unrolled step time: 1.09-1.14 at 1-3 steps, 1.03-1.06 at 5, 0.88-0.91 at 10.
+   * 2 vCPUs; bench FusedThreshold) as fused / unrolled step time: 1.09-1.14 at 1-3 steps,
+   * 1.03-1.06 at 5, 0.88-0.91 at 10. {@code -Djkeras.fusedMinSteps} overrides it (experiments).
    */
-  static final int FUSED_MIN_STEPS = 6;
+  static final int FUSED_MIN_STEPS = Integer.getInteger("jkeras.fusedMinSteps", 6);
 
   @Override
   protected void addCellConfig(Map<String, Object> c) {
