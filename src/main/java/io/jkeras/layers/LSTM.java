@@ -107,11 +107,32 @@ public final class LSTM extends RNN<LSTM> {
     return useBias ? tf.nn.biasAdd(z, read(bias)) : z;
   }
 
+  /** The recurrent kernel's four gate blocks, in training functions (see {@link #recurrentProduct}). */
+  private List<Operand<TFloat32>> recurrentBlocks;
+
+  @Override
+  protected void beginSteps(CallContext ctx, Ops tf) {
+    recurrentBlocks = ctx.training() ? splitGates(tf, read(recurrentKernel), 4) : null;
+  }
+
+  /**
+   * h U. In training it is computed per gate block, h U_i ... h U_o, concatenated: the gradient
+   * dh = dz U^T is then four (batch, u) x (u, u) matmuls, which measured 2.7x faster than one
+   * (batch, 4u) x (4u, u) matmul with its long inner dimension (char-lstm step 186 -> 125 ms).
+   * Inference keeps the single matmul (fewer ops per step).
+   */
+  private Operand<TFloat32> recurrentProduct(Ops tf, Operand<TFloat32> h) {
+    if (recurrentBlocks == null) return tf.linalg.matMul(h, read(recurrentKernel));
+    List<Operand<TFloat32>> parts = new java.util.ArrayList<>();
+    for (Operand<TFloat32> u : recurrentBlocks) parts.add(tf.linalg.matMul(h, u));
+    return tf.concat(parts, tf.constant(1));
+  }
+
   @Override
   protected List<Operand<TFloat32>> step(Ops tf, Operand<TFloat32> projected, List<Operand<TFloat32>> states,
       Operand<TFloat32> droppedH) {
     Operand<TFloat32> c = states.get(1);
-    Operand<TFloat32> z = tf.math.add(projected, tf.linalg.matMul(droppedH, read(recurrentKernel)));
+    Operand<TFloat32> z = tf.math.add(projected, recurrentProduct(tf, droppedH));
     List<Operand<TFloat32>> g = splitGates(tf, z, 4);
     Operand<TFloat32> i = recurrentActivation.apply(tf, g.get(0));
     Operand<TFloat32> f = recurrentActivation.apply(tf, g.get(1));
@@ -122,31 +143,26 @@ public final class LSTM extends RNN<LSTM> {
   }
 
   /**
-   * Training steps run the sequence through TensorFlow's fused BlockLSTMV2 op when it computes
-   * exactly this layer (tanh and sigmoid; masks and recurrent dropout keep the unrolled cell, see
-   * {@link RNN#fusedCall}) and the sequence has at least {@link #FUSED_MIN_STEPS} steps: below
-   * that the unrolled cell measured faster (its gradient has fewer ops to schedule), above it the
-   * fused op wins and builds a much smaller graph. Inference keeps the unrolled cell, whose
-   * matmuls measured faster there. {@code -Djkeras.fusedLstm=false} turns the fused path off.
+   * Opt-in ({@code -Djkeras.fusedLstm=true}): training steps run the sequence through TensorFlow's
+   * fused BlockLSTMV2 op with jkeras's gradient ({@link BlockLstm}) where it computes exactly this
+   * layer (tanh and sigmoid; masks and recurrent dropout keep the unrolled cell, see
+   * {@link RNN#fusedCall}). Not the default, by measurement: the unrolled cell with its recurrent
+   * matmul split by gate trains 6-12 % faster per step (char-lstm 122-131 vs 130-152 ms; 50 and
+   * 150 steps), but the fused op builds its graph 3-5x faster with a third of the nodes and less
+   * memory (150 steps: 3.5 s vs 17.5 s to the first step, 0.8 vs 1.3 GB), which pays for very long
+   * sequences trained for few steps. Inference always uses the unrolled cell.
    */
   @Override
   protected FusedResult fusedCall(CallContext ctx, Ops tf, Operand<TFloat32> x, List<Operand<TFloat32>> initialStates,
       int steps) {
-    if (!ctx.training() || steps < FUSED_MIN_STEPS || !Boolean.parseBoolean(System.getProperty("jkeras.fusedLstm", "true")) || !"tanh".equals(activation.name()) || !"sigmoid".equals(recurrentActivation.name())
-        || !BlockLstm.available()) {
+    if (!ctx.training() || !Boolean.getBoolean("jkeras.fusedLstm") || !"tanh".equals(activation.name())
+        || !"sigmoid".equals(recurrentActivation.name()) || !BlockLstm.available()) {
       return null;
     }
     BlockLstm.Result r = BlockLstm.forward(tf, x, read(kernel), read(recurrentKernel), useBias ? read(bias) : null,
         initialStates.get(0), initialStates.get(1), steps, units, returnSequences);
     return new FusedResult(r.sequence(), List.of(r.lastH(), r.lastC()));
   }
-
-  /**
-   * The shortest sequence trained through the fused op. Measured (bench, LSTM(50), batch 1 and 32,
-   * 2 vCPUs; bench FusedThreshold) as fused / unrolled step time: 1.09-1.14 at 1-3 steps,
-   * 1.03-1.06 at 5, 0.88-0.91 at 10. {@code -Djkeras.fusedMinSteps} overrides it (experiments).
-   */
-  static final int FUSED_MIN_STEPS = Integer.getInteger("jkeras.fusedMinSteps", 6);
 
   @Override
   protected void addCellConfig(Map<String, Object> c) {

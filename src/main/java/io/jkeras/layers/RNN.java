@@ -439,6 +439,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
 
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     Operand<TFloat32> prevOut = zeros(tf, batch);
+    beginSteps(ctx, tf);
     for (int t = 0; t < steps; t++) {
       Operand<TFloat32> h = states.get(0);
       Operand<TFloat32> droppedH = recMask == null ? h : tf.math.mul(h, recMask);
@@ -471,6 +472,9 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     lastStates = states;
     return returnSequences ? sequence : last;
   }
+
+  /** Called once per call before the unrolled steps: per-call work the steps share. */
+  protected void beginSteps(CallContext ctx, Ops tf) {}
 
   /** What a fused kernel computed: every step's output (when return_sequences) and the final states. */
   protected record FusedResult(Operand<TFloat32> sequence, List<Operand<TFloat32>> finalStates) {}

@@ -23,9 +23,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The LSTM's fused training path (TensorFlow's BlockLSTMV2 with our own gradient, {@code
- * backend/BlockLstm}) against the unrolled Keras cell it replaces in training: the same weights
- * after several training steps, in every configuration that takes the fused path; and its
+ * The LSTM's opt-in fused training path (TensorFlow's BlockLSTMV2 with our own gradient, {@code
+ * backend/BlockLstm}, {@code -Djkeras.fusedLstm=true}) against the unrolled Keras cell: the same
+ * weights after several training steps, in every configuration that takes the fused path; and its
  * gradient against central finite differences of the loss (computed by evaluate, which runs the
  * unrolled cell).
  */
@@ -35,9 +35,7 @@ class FusedLstmTest {
 
   /** Trains a fresh model (seed 5) for a few steps, fused or unrolled; returns its weights. */
   private static List<FloatArray> train(boolean fused, Supplier<Sequential> model, float[][][] x, float[][] y) {
-    String before = System.getProperty("jkeras.fusedLstm");
-    System.setProperty("jkeras.fusedLstm", Boolean.toString(fused));
-    try {
+    return withFused(fused, () -> {
       Keras.setRandomSeed(5);
       try (Sequential m = model.get()) {
         for (int s = 0; s < STEPS; s++) m.trainOnBatch(x, y);
@@ -47,6 +45,15 @@ class FusedLstmTest {
         w.add(m.predict(x, x.length));
         return w;
       }
+    });
+  }
+
+  /** Runs {@code body} with the jkeras.fusedLstm switch set (read when training functions are built). */
+  private static <T> T withFused(boolean fused, Supplier<T> body) {
+    String before = System.getProperty("jkeras.fusedLstm");
+    System.setProperty("jkeras.fusedLstm", Boolean.toString(fused));
+    try {
+      return body.get();
     } finally {
       if (before == null) System.clearProperty("jkeras.fusedLstm");
       else System.setProperty("jkeras.fusedLstm", before);
@@ -113,16 +120,15 @@ class FusedLstmTest {
   @Test
   void inputDropout() {
     assertSameTraining("dropout", () -> compiled(
-        new LSTM(8).dropout(0.3).seed(9).inputShape(LSTM.FUSED_MIN_STEPS, 2), new Dense(2)),
-        seq(6, LSTM.FUSED_MIN_STEPS, 2, 7), targets(6, 2, 8));
+        new LSTM(8).dropout(0.3).seed(9).inputShape(1, 2), new Dense(2)), seq(6, 1, 2, 7), targets(6, 2, 8));
   }
 
-  /** Shorter sequences train through the unrolled cell (measured faster there). */
+  /** Without the switch, training uses the unrolled cell (measured faster per step). */
   @Test
-  void shortSequencesStayUnrolled() {
+  void unrolledByDefault() {
     Keras.setRandomSeed(5);
-    try (Sequential m = compiled(new LSTM(4).inputShape(LSTM.FUSED_MIN_STEPS - 1, 2), new Dense(2))) {
-      m.trainOnBatch(seq(2, LSTM.FUSED_MIN_STEPS - 1, 2, 1), targets(2, 2, 2));
+    try (Sequential m = compiled(new LSTM(4).inputShape(7, 2), new Dense(2))) {
+      m.trainOnBatch(seq(2, 7, 2, 1), targets(2, 2, 2));
       assertEquals(0, fusedOps(m));
     }
   }
@@ -154,8 +160,9 @@ class FusedLstmTest {
         new Dense(2).activation("tanh"))) {
       m.compile(new SGD(1.0f), "mse");
       m.build(-1, 6, 3);
-      int checked = LSTMGradientCheckTest.checkAgainstFiniteDifferences(m, x, y, 2);
+      int checked = withFused(true, () -> LSTMGradientCheckTest.checkAgainstFiniteDifferences(m, x, y, 2));
       assertTrue(checked > 100, "checked " + checked);
+      assertTrue(fusedOps(m) > 0, "the training function used BlockLSTMV2");
     }
   }
 

@@ -11,16 +11,15 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * EXPERIMENT: from how many timesteps the fused LSTM training path pays (the library's
- * LSTM.FUSED_MIN_STEPS). For each batch size and sequence length, two models with the same
- * weights, one trained through the fused op and one through the unrolled cell (the choice is
- * made when a training function is built, so the switch is set before each model's first fit),
- * alternate epochs of 8 steps; prints the median ms per step of each and their ratio. Run it with
- * {@code -Djkeras.fusedMinSteps=1}, or the library's threshold keeps short sequences unrolled in
- * both models. Usage: {@code FusedThreshold [units]} (default 50).
+ * EXPERIMENT: the LSTM's opt-in fused training path against the default unrolled cell, by
+ * sequence length. For each batch size and sequence length, two models with the same weights, one
+ * trained through the fused op and one through the unrolled cell (the choice is made when a
+ * training function is built, so the switch is set before each model's first fit), alternate
+ * epochs of 8 steps; prints the median ms per step of each and their ratio.
+ * Usage: {@code FusedVsUnrolled [units]} (default 50).
  */
-public final class FusedThreshold {
-  private FusedThreshold() {}
+public final class FusedVsUnrolled {
+  private FusedVsUnrolled() {}
 
   static Sequential model(int steps, int units) {
     Keras.setRandomSeed(7);
