@@ -107,19 +107,31 @@ public final class LSTM extends RNN<LSTM> {
     return useBias ? tf.nn.biasAdd(z, read(bias)) : z;
   }
 
+  /**
+   * The recurrent matmul is split by gate in training for layers of at least this many units and
+   * batches of at least {@link #SPLIT_MIN_BATCH} (or of unknown size). Measured (bench, 20 steps,
+   * split / single step time): batch 64: 1.00 at 64 units, 0.90 at 128, 0.68 at 256; batch 1:
+   * 1.17-1.28 at 64-256 units. {@code -Djkeras.splitMinUnits} overrides the units.
+   */
+  static final int SPLIT_MIN_UNITS = 128;
+  static final int SPLIT_MIN_BATCH = 16;
+
   /** The recurrent kernel's four gate blocks, in training functions (see {@link #recurrentProduct}). */
   private List<Operand<TFloat32>> recurrentBlocks;
 
   @Override
-  protected void beginSteps(CallContext ctx, Ops tf) {
-    recurrentBlocks = ctx.training() ? splitGates(tf, read(recurrentKernel), 4) : null;
+  protected void beginSteps(CallContext ctx, Ops tf, long batch) {
+    boolean split = ctx.training() && units >= Integer.getInteger("jkeras.splitMinUnits", SPLIT_MIN_UNITS)
+        && (batch < 0 || batch >= SPLIT_MIN_BATCH);
+    recurrentBlocks = split ? splitGates(tf, read(recurrentKernel), 4) : null;
   }
 
   /**
    * h U. In training it is computed per gate block, h U_i ... h U_o, concatenated: the gradient
    * dh = dz U^T is then four (batch, u) x (u, u) matmuls, which measured 2.7x faster than one
-   * (batch, 4u) x (4u, u) matmul with its long inner dimension (char-lstm step 186 -> 125 ms).
-   * Inference keeps the single matmul (fewer ops per step).
+   * (batch, 4u) x (4u, u) matmul with its long inner dimension (char-lstm unrolled: step 186 ->
+   * 125 ms). For small layers the three extra ops per step cost more than they save, and inference
+   * keeps the single matmul.
    */
   private Operand<TFloat32> recurrentProduct(Ops tf, Operand<TFloat32> h) {
     if (recurrentBlocks == null) return tf.linalg.matMul(h, read(recurrentKernel));
@@ -143,26 +155,32 @@ public final class LSTM extends RNN<LSTM> {
   }
 
   /**
-   * Opt-in ({@code -Djkeras.fusedLstm=true}): training steps run the sequence through TensorFlow's
-   * fused BlockLSTMV2 op with jkeras's gradient ({@link BlockLstm}) where it computes exactly this
-   * layer (tanh and sigmoid; masks and recurrent dropout keep the unrolled cell, see
-   * {@link RNN#fusedCall}). Not the default, by measurement: the unrolled cell with its recurrent
-   * matmul split by gate trains 6-12 % faster per step (char-lstm 122-131 vs 130-152 ms; 50 and
-   * 150 steps), but the fused op builds its graph 3-5x faster with a third of the nodes and less
-   * memory (150 steps: 3.5 s vs 17.5 s to the first step, 0.8 vs 1.3 GB), which pays for very long
-   * sequences trained for few steps. Inference always uses the unrolled cell.
+   * Training steps run the sequence through TensorFlow's fused BlockLSTMV2 op with jkeras's
+   * gradient ({@link BlockLstm}) where it computes exactly this layer (tanh and sigmoid; masks and
+   * recurrent dropout keep the unrolled cell, see {@link RNN#fusedCall}) and the sequence has at
+   * least {@link #FUSED_MIN_STEPS} steps. Chosen by measurement (bench FusedVsUnrolled, 2 vCPUs):
+   * fused / unrolled step time 0.74-0.76 for LSTM(50) over 10 steps, 1.03-1.10 for char-lstm's
+   * 2x LSTM(256) over 50 steps against the gate-split unrolled cell (within this machine's noise),
+   * with graphs built 3-6x faster (char-lstm first step 0.9-1.3 s vs 4.4-5.5 s) and less memory.
+   * Inference keeps the unrolled cell. {@code -Djkeras.fusedLstm=false} turns the fused path off.
    */
   @Override
   protected FusedResult fusedCall(CallContext ctx, Ops tf, Operand<TFloat32> x, List<Operand<TFloat32>> initialStates,
       int steps) {
-    if (!ctx.training() || !Boolean.getBoolean("jkeras.fusedLstm") || !"tanh".equals(activation.name())
-        || !"sigmoid".equals(recurrentActivation.name()) || !BlockLstm.available()) {
+    if (!ctx.training() || steps < FUSED_MIN_STEPS || !Boolean.parseBoolean(System.getProperty("jkeras.fusedLstm", "true"))
+        || !"tanh".equals(activation.name()) || !"sigmoid".equals(recurrentActivation.name()) || !BlockLstm.available()) {
       return null;
     }
     BlockLstm.Result r = BlockLstm.forward(tf, x, read(kernel), read(recurrentKernel), useBias ? read(bias) : null,
         initialStates.get(0), initialStates.get(1), steps, units, returnSequences);
     return new FusedResult(r.sequence(), List.of(r.lastH(), r.lastC()));
   }
+
+  /**
+   * The shortest sequence trained through the fused op: below it the unrolled cell measured
+   * faster (LSTM(50), batch 1 and 32: fused / unrolled 1.09-1.14 at 1-3 steps, 1.01-1.06 at 5).
+   */
+  static final int FUSED_MIN_STEPS = Integer.getInteger("jkeras.fusedMinSteps", 6);
 
   @Override
   protected void addCellConfig(Map<String, Object> c) {

@@ -439,7 +439,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
 
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     Operand<TFloat32> prevOut = zeros(tf, batch);
-    beginSteps(ctx, tf);
+    beginSteps(ctx, tf, s[0]);
     for (int t = 0; t < steps; t++) {
       Operand<TFloat32> h = states.get(0);
       Operand<TFloat32> droppedH = recMask == null ? h : tf.math.mul(h, recMask);
@@ -473,8 +473,8 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     return returnSequences ? sequence : last;
   }
 
-  /** Called once per call before the unrolled steps: per-call work the steps share. */
-  protected void beginSteps(CallContext ctx, Ops tf) {}
+  /** Called once per call before the unrolled steps, with the static batch size (-1 if unknown): per-call work the steps share. */
+  protected void beginSteps(CallContext ctx, Ops tf, long batch) {}
 
   /** What a fused kernel computed: every step's output (when return_sequences) and the final states. */
   protected record FusedResult(Operand<TFloat32> sequence, List<Operand<TFloat32>> finalStates) {}

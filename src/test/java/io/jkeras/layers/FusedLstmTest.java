@@ -23,11 +23,11 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The LSTM's opt-in fused training path (TensorFlow's BlockLSTMV2 with our own gradient, {@code
- * backend/BlockLstm}, {@code -Djkeras.fusedLstm=true}) against the unrolled Keras cell: the same
- * weights after several training steps, in every configuration that takes the fused path; and its
- * gradient against central finite differences of the loss (computed by evaluate, which runs the
- * unrolled cell).
+ * The LSTM's training paths: the fused one (TensorFlow's BlockLSTMV2 with our own gradient,
+ * {@code backend/BlockLstm}) against the unrolled Keras cell, the same weights after several
+ * training steps in every configuration that takes the fused path; the unrolled cell's gate-split
+ * recurrent matmul against the single one; and gradients against central finite differences of
+ * the loss (computed by evaluate, which runs the unrolled cell without the split).
  */
 class FusedLstmTest {
 
@@ -50,20 +50,28 @@ class FusedLstmTest {
 
   /** Runs {@code body} with the jkeras.fusedLstm switch set (read when training functions are built). */
   private static <T> T withFused(boolean fused, Supplier<T> body) {
-    String before = System.getProperty("jkeras.fusedLstm");
-    System.setProperty("jkeras.fusedLstm", Boolean.toString(fused));
+    return withProperty("jkeras.fusedLstm", Boolean.toString(fused), body);
+  }
+
+  private static <T> T withProperty(String key, String value, Supplier<T> body) {
+    String before = System.getProperty(key);
+    System.setProperty(key, value);
     try {
       return body.get();
     } finally {
-      if (before == null) System.clearProperty("jkeras.fusedLstm");
-      else System.setProperty("jkeras.fusedLstm", before);
+      if (before == null) System.clearProperty(key);
+      else System.setProperty(key, before);
     }
   }
 
   private static int fusedOps(Sequential m) {
+    return ops(m, "BlockLSTMV2");
+  }
+
+  private static int ops(Sequential m, String type) {
     int n = 0;
     for (java.util.Iterator<GraphOperation> it = m.runtime().graph().operations(); it.hasNext(); ) {
-      if (it.next().type().equals("BlockLSTMV2")) n++;
+      if (it.next().type().equals(type)) n++;
     }
     return n;
   }
@@ -120,17 +128,61 @@ class FusedLstmTest {
   @Test
   void inputDropout() {
     assertSameTraining("dropout", () -> compiled(
-        new LSTM(8).dropout(0.3).seed(9).inputShape(1, 2), new Dense(2)), seq(6, 1, 2, 7), targets(6, 2, 8));
+        new LSTM(8).dropout(0.3).seed(9).inputShape(LSTM.FUSED_MIN_STEPS, 2), new Dense(2)),
+        seq(6, LSTM.FUSED_MIN_STEPS, 2, 7), targets(6, 2, 8));
   }
 
-  /** Without the switch, training uses the unrolled cell (measured faster per step). */
+  /** Shorter sequences train through the unrolled cell (measured faster there); longer ones fused, by default. */
   @Test
-  void unrolledByDefault() {
+  void fusedFromMinStepsByDefault() {
     Keras.setRandomSeed(5);
-    try (Sequential m = compiled(new LSTM(4).inputShape(7, 2), new Dense(2))) {
-      m.trainOnBatch(seq(2, 7, 2, 1), targets(2, 2, 2));
-      assertEquals(0, fusedOps(m));
+    try (Sequential shortSeq = compiled(new LSTM(4).inputShape(LSTM.FUSED_MIN_STEPS - 1, 2), new Dense(2));
+         Sequential longSeq = compiled(new LSTM(4).inputShape(LSTM.FUSED_MIN_STEPS, 2), new Dense(2))) {
+      shortSeq.trainOnBatch(seq(2, LSTM.FUSED_MIN_STEPS - 1, 2, 1), targets(2, 2, 2));
+      longSeq.trainOnBatch(seq(2, LSTM.FUSED_MIN_STEPS, 2, 1), targets(2, 2, 2));
+      assertEquals(0, fusedOps(shortSeq));
+      assertTrue(fusedOps(longSeq) > 0);
     }
+  }
+
+  /**
+   * The unrolled cell's recurrent matmul split by gate (in training, for large layers) trains
+   * exactly as the single matmul; and its gradient matches finite differences. Forced on a small
+   * layer with -Djkeras.splitMinUnits=1, and with masks so that the unrolled cell is used.
+   */
+  @Test
+  void gateSplitRecurrentMatmul() {
+    float[][][] x = seq(4, 5, 3, 21);
+    x[1][0] = new float[3]; // a masked step
+    float[][] y = targets(4, 2, 22);
+    Supplier<Sequential> model = () -> compiled(new Masking().inputShape(5, 3), new LSTM(6).returnSequences(true), new LSTM(5),
+        new Dense(2));
+    List<List<FloatArray>> w = new java.util.ArrayList<>();
+    int[] matmuls = new int[2];
+    for (int k = 0; k < 2; k++) {
+      int run = k;
+      w.add(withProperty("jkeras.splitMinUnits", k == 0 ? "1" : "100000", () -> {
+        Keras.setRandomSeed(5);
+        try (Sequential m = model.get()) {
+          for (int s = 0; s < STEPS; s++) m.trainOnBatch(x, y);
+          matmuls[run] = ops(m, "MatMul");
+          return m.getWeights();
+        }
+      }));
+    }
+    assertTrue(matmuls[0] > matmuls[1] + 30, "split: " + matmuls[0] + " MatMul ops, single: " + matmuls[1]);
+    for (int i = 0; i < w.get(0).size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(w.get(1).get(i).data(), w.get(0).get(i).data(), 1e-5f, "weight " + i);
+    }
+    withProperty("jkeras.splitMinUnits", "1", () -> {
+      Keras.setRandomSeed(6);
+      try (Sequential m = new Sequential(new Masking().inputShape(5, 3), new LSTM(4), new Dense(2).activation("tanh"))) {
+        m.compile(new SGD(1.0f), "mse");
+        m.build(-1, 5, 3);
+        assertTrue(LSTMGradientCheckTest.checkAgainstFiniteDifferences(m, x, y, 2) > 40);
+        return null;
+      }
+    });
   }
 
   @Test

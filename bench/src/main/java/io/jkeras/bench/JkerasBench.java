@@ -36,8 +36,8 @@ import org.tensorflow.types.TFloat32;
  * The jkeras side of the benchmarks, through the public API (Sequential, compile, fit, predict),
  * in its own JVM. Settings come from system properties so the harness can run a matrix:
  * <ul>
- *   <li>{@code jkeras.fusedLstm}: the library's own switch; {@code true} trains the LSTM through
- *       TensorFlow's fused BlockLSTMV2 op instead of the unrolled cell;
+ *   <li>{@code jkeras.fusedLstm}: the library's own switch; {@code false} trains the LSTM through
+ *       the unrolled cell instead of TensorFlow's fused BlockLSTMV2 op;
  *   <li>{@code bench.prefetch}: fit's prefetch (batches copied ahead on a background thread);
  *   <li>{@code bench.jit}: {@code on} sets ConfigProto graph_options.optimizer_options.global_jit_level
  *       = ON_1 (XLA) on the model's session (installed before first use, by reflection);
@@ -71,7 +71,7 @@ public final class JkerasBench {
   }
 
   static Map<String, Object> config() {
-    return Stats.map("fused_lstm", System.getProperty("jkeras.fusedLstm", "false"), "prefetch", PREFETCH,
+    return Stats.map("fused_lstm", System.getProperty("jkeras.fusedLstm", "true"), "prefetch", PREFETCH,
         "static_batch", STATIC_BATCH, "jit", JIT ? "ON_1" : "off",
         "intra", System.getProperty("jkeras.intraOpThreads", "default"),
         "inter", System.getProperty("jkeras.interOpThreads", "default"),

@@ -30,10 +30,10 @@ final class Report {
     Map<String, Object> jC = find("jkeras", "char-lstm");
     Map<String, Object> jW = find("jkeras", "word-lm");
     Map<String, Object> jP = find("jkeras", "predict-latency");
-    Map<String, Object> fA = find("jkeras-fused", "alphabet-stateful");
-    Map<String, Object> fC = find("jkeras-fused", "char-lstm");
-    Map<String, Object> fW = find("jkeras-fused", "word-lm");
-    Map<String, Object> fP = find("jkeras-fused", "predict-latency");
+    Map<String, Object> fA = find("jkeras-unrolled", "alphabet-stateful");
+    Map<String, Object> fC = find("jkeras-unrolled", "char-lstm");
+    Map<String, Object> fW = find("jkeras-unrolled", "word-lm");
+    Map<String, Object> fP = find("jkeras-unrolled", "predict-latency");
     double roof = 0;
     double roofBest = 0;
     for (Map<String, Object> m : all) {
@@ -63,7 +63,7 @@ final class Report {
         fmt(roof), "", "", "", "", ""));
     for (String[] w : new String[][] {{"alphabet-stateful", "A"}, {"char-lstm", "C"}, {"word-lm", "W"}}) {
       Map<String, Object> j = find("jkeras", w[0]);
-      Map<String, Object> f = find("jkeras-fused", w[0]);
+      Map<String, Object> f = find("jkeras-unrolled", w[0]);
       Map<String, Object> d = w[1].equals("A") ? dA : w[1].equals("C") ? dC : dW;
       double dg = w[1].equals("A") ? Flops.train(Flops.alphabetForward()) / (num(d, "ms_per_step") / 1000) / 1e9 : num(d, "gflops");
       rows.add(List.of(w[0], "achieved GFLOP/s (% of MatMul roofline)", gf(num(j, "gflops"), roof), gf(num(f, "gflops"), roof),
@@ -71,7 +71,7 @@ final class Report {
     }
     for (String w : new String[] {"alphabet-stateful", "char-lstm", "word-lm", "predict-latency"}) {
       Map<String, Object> j = find("jkeras", w);
-      Map<String, Object> f = find("jkeras-fused", w);
+      Map<String, Object> f = find("jkeras-unrolled", w);
       Map<String, Object> d = bestDl4j(w, w.equals("predict-latency") ? "p50_us" : "ms_per_step");
       rows.add(List.of(w, "parameters", count(j), count(f), count(d), "", "", "equal"));
     }
@@ -80,9 +80,9 @@ final class Report {
     summary.put("speedup_char_lstm", speed(dC, jC, "ms_per_step"));
     summary.put("speedup_word_lm", speed(dW, jW, "ms_per_step"));
     summary.put("speedup_predict_p50", speed(dP, jP, "p50_us"));
-    summary.put("fused_lstm_speedup_alphabet", speed(dA, fA, "ms_per_step"));
-    summary.put("fused_lstm_speedup_char_lstm", speed(dC, fC, "ms_per_step"));
-    summary.put("fused_lstm_speedup_word_lm", speed(dW, fW, "ms_per_step"));
+    summary.put("unrolled_lstm_speedup_alphabet", speed(dA, fA, "ms_per_step"));
+    summary.put("unrolled_lstm_speedup_char_lstm", speed(dC, fC, "ms_per_step"));
+    summary.put("unrolled_lstm_speedup_word_lm", speed(dW, fW, "ms_per_step"));
     summary.put("speedup_predict_savedmodel_p50", num(dP, "p50_us") / num(jP, "savedmodel_p50_us"));
     summary.put("matmul_gflops", roof);
 
@@ -94,12 +94,13 @@ final class Report {
         .append(machine.get("os")).append(".  \n");
     md.append("Load average (1/5/15 min) at start: ").append(machine.get("load_at_start")).append("; at end: ")
         .append(machine.get("load_at_end")).append(". Date: ").append(machine.get("date")).append(".\n\n");
-    md.append("jkeras: TensorFlow Java 1.1.0 (TF 2.18), the library's defaults (the LSTM unrolled, its recurrent matmul split "
-        + "by gate in training). The second column trains the LSTM through TensorFlow's fused BlockLSTMV2 op with jkeras's "
-        + "gradient instead (" + String.join(" ", Bench.FUSED) + ", the library's opt-in). DL4J: 1.0.0-M2.1, nd4j-native CPU, "
+    md.append("jkeras: TensorFlow Java 1.1.0 (TF 2.18), the library's defaults (LSTM training on TensorFlow's fused "
+        + "BlockLSTMV2 op with jkeras's gradient from 6 timesteps on, inference on the unrolled cell). The second column trains "
+        + "the LSTM through the unrolled cell instead (" + String.join(" ", Bench.UNROLLED) + "; its recurrent matmul split by "
+        + "gate for large layers). DL4J: 1.0.0-M2.1, nd4j-native CPU, "
         + "best of OMP_NUM_THREADS=1 and 2 per row (threads in brackets). "
         + "Speedup = DL4J time / jkeras time (or jkeras rate / DL4J rate).\n\n");
-    md.append("| Workload | Metric | jkeras | jkeras, fused LSTM (opt-in) | DL4J (best) | Speedup jkeras | Speedup fused | Goal |\n");
+    md.append("| Workload | Metric | jkeras | jkeras, LSTM unrolled in training | DL4J (best) | Speedup jkeras | Speedup unrolled | Goal |\n");
     md.append("|---|---|---:|---:|---:|---:|---:|---|\n");
     for (List<String> r : rows) md.append("| ").append(String.join(" | ", r)).append(" |\n");
     md.append("\nGFLOP counts are analytic (LSTM and Dense matmuls; a training step = 3x forward): ")
