@@ -14,9 +14,9 @@ import org.tensorflow.types.TInt32;
 
 /**
  * A whole LSTM sequence in TensorFlow's fused {@code BlockLSTMV2} op, on Keras's weights, with a
- * gradient of our own. This is the fastest LSTM training path TensorFlow offers on CPU (chosen
- * by measurement, see bench/README.md): one op for the forward pass, and a backward pass in
- * which only the recurrence is sequential.
+ * gradient of our own: one op for the forward pass, and a backward pass in which only the
+ * recurrence is sequential. The LSTM trains through it from 6 timesteps on (chosen by
+ * measurement against the unrolled cell, see LSTM.fusedCall and bench/README.md).
  *
  * <p>BlockLSTMV2 computes Keras's LSTM exactly: gates in Keras's order i, f, c, o ("IFCO"),
  * σ = sigmoid, tanh, no peepholes, no forget bias, no cell clipping; weights [kernel; recurrent

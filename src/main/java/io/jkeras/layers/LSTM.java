@@ -171,7 +171,7 @@ public final class LSTM extends RNN<LSTM> {
         || !"tanh".equals(activation.name()) || !"sigmoid".equals(recurrentActivation.name()) || !BlockLstm.available()) {
       return null;
     }
-    BlockLstm.Result r = BlockLstm.forward(tf, x, read(kernel), read(recurrentKernel), useBias ? read(bias) : null,
+    BlockLstm.Result r = BlockLstm.forward(tf, inProcessingOrder(tf, x), read(kernel), read(recurrentKernel), useBias ? read(bias) : null,
         initialStates.get(0), initialStates.get(1), steps, units, returnSequences);
     return new FusedResult(r.sequence(), List.of(r.lastH(), r.lastC()));
   }

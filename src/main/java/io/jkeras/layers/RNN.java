@@ -414,8 +414,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
         ? dropoutMask(ctx, tf, batch, units, recurrentDropout) : null;
 
     if (mask == null && recMask == null) {
-      Operand<TFloat32> ordered = goBackwards ? tf.reverse(x, tf.constant(new int[] {1})) : x;
-      FusedResult fused = fusedCall(ctx, tf, ordered, states, steps);
+      FusedResult fused = fusedCall(ctx, tf, x, states, steps);
       if (fused != null) return finish(ctx, tf, fused.finalStates(), fused.sequence(), fused.finalStates().get(0));
     }
 
@@ -473,6 +472,11 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     return returnSequences ? sequence : last;
   }
 
+  /** {@code x} (batch, time, features) in the order the steps run: reversed in time for go_backwards. */
+  protected final Operand<TFloat32> inProcessingOrder(Ops tf, Operand<TFloat32> x) {
+    return goBackwards ? tf.reverse(x, tf.constant(new int[] {1})) : x;
+  }
+
   /** Called once per call before the unrolled steps, with the static batch size (-1 if unknown): per-call work the steps share. */
   protected void beginSteps(CallContext ctx, Ops tf, long batch) {}
 
@@ -481,9 +485,9 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
 
   /**
    * The whole sequence in one fused kernel, or null to use the unrolled cell (the default). Asked
-   * only where no mask and no recurrent dropout apply; {@code x} is already in processing order
-   * (reversed for go_backwards) and has input dropout applied. The result must equal the
-   * unrolled cell's.
+   * only where no mask and no recurrent dropout apply; {@code x} has input dropout applied and is
+   * in input order ({@link #inProcessingOrder} reverses it for go_backwards). The result must
+   * equal the unrolled cell's.
    */
   protected FusedResult fusedCall(CallContext ctx, Ops tf, Operand<TFloat32> x, List<Operand<TFloat32>> initialStates,
       int steps) {

@@ -8,11 +8,12 @@ import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.types.TFloat32;
 
 /**
- * EXPERIMENT: the cost of turning a batch into a tensor. The library's FloatArray.batchTensor
- * (a new float[] filled by one arraycopy per sample, then TFloat32.tensorOf copying it into
- * native memory) against writing each sample straight into the tensor's native buffer
- * ({@link #direct}): one copy instead of two, no garbage. Prints µs per batch for the word-lm
- * labels (20 x 30 x 10000 one-hot), its ids, and char-lstm's x (64 x 50 x 1).
+ * EXPERIMENT: the cost of turning a batch into a tensor, two ways: writing each sample straight
+ * into the tensor's native buffer ({@link #direct}), and gathering the samples into one Java
+ * array first, then one bulk write ({@link #gatherWrite}); and the library's
+ * FloatArray.batchTensor, which picks between them by row size from these measurements. Prints
+ * µs per batch for the word-lm labels (20 x 30 x 10000 one-hot), its ids, and char-lstm's x
+ * (64 x 50 x 1).
  */
 public final class Feed {
   private Feed() {}
@@ -38,11 +39,6 @@ public final class Feed {
     float[] buf = new float[(to - from) * row];
     for (int i = 0; i < to - from; i++) System.arraycopy(data, indices[from + i] * row, buf, i * row, row);
     return TFloat32.tensorOf(Shape.of(s), t -> t.asRawTensor().data().asFloats().write(buf));
-  }
-
-  /** What the library should do: per-sample writes for large rows, gather + one write for small ones. */
-  public static TFloat32 best(FloatArray a, int[] indices, int from, int to) {
-    return a.rowSize() >= 4096 ? direct(a, indices, from, to) : gatherWrite(a, indices, from, to);
   }
 
   public static void main(String[] args) {
