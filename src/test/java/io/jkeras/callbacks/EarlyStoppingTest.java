@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jkeras.testing.Weights;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.SGD;
 import java.util.List;
@@ -87,10 +88,10 @@ class EarlyStoppingTest {
       int n = Tiny.captured(() -> m.fit(Tiny.X, Tiny.Y, Tiny.quiet(10).callbacks(
           Tiny.inject("val_loss", 1.0, 0.5, 0.7, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1), rec, es)).epochs().size(), io);
       assertEquals(4, n);
-      float[] best = Tiny.flat(rec.perEpoch.get(1));
-      float[] last = Tiny.flat(rec.perEpoch.get(3));
+      float[] best = Weights.flat(rec.perEpoch.get(1));
+      float[] last = Weights.flat(rec.perEpoch.get(3));
       assertFalse(java.util.Arrays.equals(best, last), "training did not move the weights between epochs 1 and 3");
-      assertArrayEquals(best, Tiny.flat(m.getWeights()));
+      assertArrayEquals(best, Weights.flat(m.getWeights()));
       assertEquals("Epoch 4: early stopping\nRestoring model weights from the end of the best epoch: 2.\n",
           io[0].replace("\r\n", "\n"));
     }
@@ -102,7 +103,7 @@ class EarlyStoppingTest {
       Tiny.WeightRecorder rec = new Tiny.WeightRecorder();
       m.fit(Tiny.X, Tiny.Y, Tiny.quiet(10).callbacks(Tiny.inject("val_loss", 1.0, 0.5, 0.7, 0.8), rec,
           new EarlyStopping().patience(2)));
-      assertArrayEquals(Tiny.flat(rec.perEpoch.get(3)), Tiny.flat(m.getWeights()));
+      assertArrayEquals(Weights.flat(rec.perEpoch.get(3)), Weights.flat(m.getWeights()));
     }
   }
 

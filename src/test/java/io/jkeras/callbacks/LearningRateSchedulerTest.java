@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.jkeras.testing.Weights;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adam;
 import io.jkeras.optimizers.SGD;
@@ -34,16 +35,16 @@ class LearningRateSchedulerTest {
     try (Sequential m = Tiny.binary(new Adam(0.05f), "binary_crossentropy")) {
       Tiny.WeightRecorder rec = new Tiny.WeightRecorder();
       m.fit(Tiny.X, Tiny.Y, Tiny.quiet(3).callbacks(new LearningRateScheduler((epoch, lr) -> epoch == 0 ? 0.05 : 0.0), rec));
-      assertArrayEquals(Tiny.flat(rec.perEpoch.get(0)), Tiny.flat(m.getWeights()));
+      assertArrayEquals(Weights.flat(rec.perEpoch.get(0)), Weights.flat(m.getWeights()));
     }
     // Rate 0 in epoch 0 only: nothing moves in epoch 0, then training proceeds.
     try (Sequential m = Tiny.binary(new Adam(0.05f), "binary_crossentropy")) {
       m.build(-1, 2);
-      float[] initial = Tiny.flat(m.getWeights());
+      float[] initial = Weights.flat(m.getWeights());
       Tiny.WeightRecorder rec = new Tiny.WeightRecorder();
       m.fit(Tiny.X, Tiny.Y, Tiny.quiet(2).callbacks(LearningRateScheduler.ofEpoch(epoch -> epoch == 0 ? 0.0 : 0.05, 0), rec));
-      assertArrayEquals(initial, Tiny.flat(rec.perEpoch.get(0)));
-      assertFalse(java.util.Arrays.equals(initial, Tiny.flat(m.getWeights())));
+      assertArrayEquals(initial, Weights.flat(rec.perEpoch.get(0)));
+      assertFalse(java.util.Arrays.equals(initial, Weights.flat(m.getWeights())));
     }
   }
 

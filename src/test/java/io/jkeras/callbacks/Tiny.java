@@ -51,15 +51,6 @@ final class Tiny {
     }
   }
 
-  static float[] flat(List<FloatArray> ws) {
-    int n = 0;
-    for (FloatArray w : ws) n += w.data().length;
-    float[] r = new float[n];
-    int i = 0;
-    for (FloatArray w : ws) for (float v : w.data()) r[i++] = v;
-    return r;
-  }
-
   /** Output of {@code body} on stdout and stderr: [stdout, stderr]. */
   static String[] capture(Runnable body) {
     PrintStream out = System.out;

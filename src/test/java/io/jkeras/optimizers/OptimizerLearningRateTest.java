@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.Keras;
 import io.jkeras.data.FloatArray;
+import io.jkeras.testing.Weights;
 import io.jkeras.layers.Dense;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.models.FitOptions;
@@ -33,18 +34,9 @@ class OptimizerLearningRateTest {
     return m;
   }
 
-  static float[] flat(List<FloatArray> ws) {
-    int n = 0;
-    for (FloatArray w : ws) n += w.data().length;
-    float[] r = new float[n];
-    int i = 0;
-    for (FloatArray w : ws) for (float v : w.data()) r[i++] = v;
-    return r;
-  }
-
   static float[] fitOneEpoch(Sequential m) {
     m.fit(X, Y, new FitOptions().epochs(1).batchSize(2).shuffle(false).verbose(0));
-    return flat(m.getWeights());
+    return Weights.flat(m.getWeights());
   }
 
   @ParameterizedTest(name = "{0}: rate 0 set after compile leaves the weights unchanged, a positive rate changes them")
@@ -52,7 +44,7 @@ class OptimizerLearningRateTest {
   void zeroRateLeavesWeightsUnchanged(String name) {
     try (Sequential m = model(OptimizerUpdateRuleTest.optimizer(name, 0.1f))) {
       m.build(-1, 3);
-      float[] before = flat(m.getWeights());
+      float[] before = Weights.flat(m.getWeights());
       m.optimizer().setLearningRate(0f);
       assertArrayEquals(before, fitOneEpoch(m), name + ": weights moved at learning rate 0");
       m.optimizer().setLearningRate(0.1f);
