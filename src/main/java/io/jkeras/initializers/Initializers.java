@@ -1,19 +1,15 @@
 package io.jkeras.initializers;
 
+import io.jkeras.initializers.KerasVarianceScaling.Distribution;
+import io.jkeras.initializers.KerasVarianceScaling.Mode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.framework.initializers.Constant;
-import org.tensorflow.framework.initializers.Glorot;
-import org.tensorflow.framework.initializers.He;
 import org.tensorflow.framework.initializers.Identity;
-import org.tensorflow.framework.initializers.LeCun;
 import org.tensorflow.framework.initializers.Ones;
 import org.tensorflow.framework.initializers.RandomNormal;
 import org.tensorflow.framework.initializers.RandomUniform;
 import org.tensorflow.framework.initializers.TruncatedNormal;
-import org.tensorflow.framework.initializers.VarianceScaling;
-import org.tensorflow.framework.initializers.VarianceScaling.Distribution;
-import org.tensorflow.framework.initializers.VarianceScaling.Mode;
 import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.types.TFloat32;
 
@@ -109,12 +105,13 @@ public final class Initializers {
 
   private static Initializer.Factory factory(String cls) {
     switch (cls) {
-      case "GlorotUniform": return (c, s, shape) -> new Glorot<TFloat32>(Distribution.UNIFORM, s);
-      case "GlorotNormal": return (c, s, shape) -> new Glorot<TFloat32>(Distribution.TRUNCATED_NORMAL, s);
-      case "HeUniform": return (c, s, shape) -> new He<TFloat32>(Distribution.UNIFORM, s);
-      case "HeNormal": return (c, s, shape) -> new He<TFloat32>(Distribution.TRUNCATED_NORMAL, s);
-      case "LecunUniform": return (c, s, shape) -> new LeCun<TFloat32>(Distribution.UNIFORM, s);
-      case "LecunNormal": return (c, s, shape) -> new LeCun<TFloat32>(Distribution.TRUNCATED_NORMAL, s);
+      // Keras's definitions (keras/src/initializers/random_initializers.py), all one VarianceScaling.
+      case "GlorotUniform": return (c, s, shape) -> new KerasVarianceScaling(1, Mode.FAN_AVG, Distribution.UNIFORM, s, shape);
+      case "GlorotNormal": return (c, s, shape) -> new KerasVarianceScaling(1, Mode.FAN_AVG, Distribution.TRUNCATED_NORMAL, s, shape);
+      case "HeUniform": return (c, s, shape) -> new KerasVarianceScaling(2, Mode.FAN_IN, Distribution.UNIFORM, s, shape);
+      case "HeNormal": return (c, s, shape) -> new KerasVarianceScaling(2, Mode.FAN_IN, Distribution.TRUNCATED_NORMAL, s, shape);
+      case "LecunUniform": return (c, s, shape) -> new KerasVarianceScaling(1, Mode.FAN_IN, Distribution.UNIFORM, s, shape);
+      case "LecunNormal": return (c, s, shape) -> new KerasVarianceScaling(1, Mode.FAN_IN, Distribution.TRUNCATED_NORMAL, s, shape);
       case "Orthogonal": return (c, s, shape) -> new OrthogonalFix(num(c, "gain"), s, shape);
       case "Zeros": return (c, s, shape) -> new Zeros<TFloat32>();
       case "Ones": return (c, s, shape) -> new Ones<TFloat32>();
@@ -124,7 +121,7 @@ public final class Initializers {
       case "RandomUniform": return (c, s, shape) -> new RandomUniform<TFloat32>(num(c, "minval"), num(c, "maxval"), s);
       case "Identity": return (c, s, shape) -> new Identity<TFloat32>(num(c, "gain"));
       case "VarianceScaling":
-        return (c, s, shape) -> new VarianceScaling<TFloat32>(num(c, "scale"), mode(c.get("mode")), distribution(c.get("distribution")), s);
+        return (c, s, shape) -> new KerasVarianceScaling(num(c, "scale"), mode(c.get("mode")), distribution(c.get("distribution")), s, shape);
       default: throw new IllegalStateException(cls);
     }
   }
@@ -143,7 +140,7 @@ public final class Initializers {
       case "truncated_normal":
       case "normal": // Keras's legacy alias
         return Distribution.TRUNCATED_NORMAL;
-      case "untruncated_normal": return Distribution.NORMAL;
+      case "untruncated_normal": return Distribution.UNTRUNCATED_NORMAL;
       case "uniform": return Distribution.UNIFORM;
       default:
         throw new IllegalArgumentException(
