@@ -113,24 +113,49 @@ public final class JobConfig {
     return Files.exists(r) ? r : q;
   }
 
-  /** The model, from inline Keras JSON or a file. */
+  /**
+   * The model: inline Keras JSON, or a path to a Keras JSON config (fresh weights), a Keras
+   * {@code .keras} archive, a full-model {@code .h5}, a SavedModel with a Keras config or a jkeras
+   * model directory (trained weights, compiled when the file holds a training config), so that a
+   * job can fine-tune a Python-trained model.
+   */
   public Sequential model() {
     JsonNode m = root.get("model");
-    if (m == null) throw new ConfigException(file + ": field 'model' is required (inline Keras JSON, or a path to one)");
+    if (m == null) {
+      throw new ConfigException(file + ": field 'model' is required (inline Keras JSON, or a path to " + ModelLoader.FORMATS + ")");
+    }
     try {
       if (m.isTextual()) {
         Path p = resolve(m.asText());
-        if (!Files.isRegularFile(p)) throw new ConfigException(file + ": field 'model': no such file " + p);
-        return KerasJson.read(p);
+        if (!Files.exists(p)) throw new ConfigException(file + ": field 'model': no such file or directory " + p);
+        return ModelLoader.open(p);
       }
+      if (!m.isObject()) throw new ConfigException(file + ": field 'model' must be inline Keras JSON or a path, got " + m);
       return KerasJson.fromTree(m, -1);
     } catch (KerasFormatException e) {
+      throw new ConfigException(file + ": field 'model': " + e.getMessage(), e);
+    } catch (ConfigException e) {
+      if (e.getMessage().startsWith(file.toString())) throw e;
       throw new ConfigException(file + ": field 'model': " + e.getMessage(), e);
     }
   }
 
-  /** Compiles {@code model} with the job's Keras compile arguments. */
+  /** Whether the job has a compile section (optional when the model file holds a training config). */
+  public boolean hasCompile() {
+    JsonNode c = root.get("compile");
+    return c != null && !c.isNull();
+  }
+
+  /**
+   * Compiles {@code model} with the job's Keras compile arguments; without a compile section, keeps
+   * the compilation the model file carried (Keras's training config), and refuses a model that has none.
+   */
   public void compile(Sequential model) {
+    if (!hasCompile()) {
+      if (model.isCompiled()) return;
+      throw new ConfigException(file + ": field 'compile' is required: the model has no training config of its own"
+          + " (e.g. \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"})");
+    }
     JsonNode c = object("compile");
     checkKeys(c, COMPILE, "compile.");
     JsonNode opt = c.get("optimizer");
