@@ -55,6 +55,8 @@ import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 import org.tensorflow.proto.VariableDef;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Writes a jkeras model as a TensorFlow SavedModel that TensorFlow's own loaders read: the C++
@@ -93,6 +95,8 @@ import org.tensorflow.types.TFloat32;
 public final class SavedModelExporter {
   public static final String TAG = "serve";
   public static final String SIGNATURE = "serving_default";
+  /** The endpoint Keras 3's {@code model.export()} registers; also written as a signature. */
+  public static final String SERVE = "serve";
   public static final String METHOD_PREDICT = "tensorflow/serving/predict";
   /** The model's Keras 3 JSON config ({@code model.to_json()}) in {@code assets/}. */
   public static final String CONFIG_ASSET = "keras_model.json";
@@ -115,7 +119,14 @@ public final class SavedModelExporter {
    */
   public static void export(Model model, BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> forward, Path dir)
       throws IOException {
-    if (model == null || forward == null || dir == null) throw new IllegalArgumentException("model, forward and dir are needed");
+    export(model, forward, dir, new ExportOptions());
+  }
+
+  public static void export(Model model, BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> forward, Path dir,
+      ExportOptions options) throws IOException {
+    if (model == null || forward == null || dir == null || options == null) {
+      throw new IllegalArgumentException("model, forward, dir and options are needed");
+    }
     List<Layer<?>> layers = model.layers();
     if (layers.isEmpty()) throw new IllegalStateException("model " + model.name() + " has no layers to export");
     boolean stateful = layers.stream().anyMatch(Layer::isStateful);
@@ -133,13 +144,14 @@ public final class SavedModelExporter {
     outSpec[0] = spec[0];
 
     String inputKey = inputName(model);
-    String outputKey = layers.get(layers.size() - 1).name();
+    String outputKey = options.keras3Names() ? ExportOptions.KERAS3_OUTPUT_KEY : layers.get(layers.size() - 1).name();
     if (outputKey.equals(inputKey)) outputKey = outputKey + "_output";
+    DataType inputType = dataType(model.inputDtype());
     checkDir(dir);
 
     ModelRuntime rt = model.runtime();
     if (rt.isClosed()) throw new IllegalStateException("model " + model.name() + " has been closed");
-    Forward f = forward(rt, forward, spec, model.name());
+    Forward f = forward(rt, forward, spec, inputType);
     GraphDef full = rt.graph().toGraphDef();
 
     // Keras paths of the model's weights, by variable op name.
@@ -191,11 +203,15 @@ public final class SavedModelExporter {
         mg.putCollectionDef("trainable_variables", CollectionDef.newBuilder().setBytesList(trainable).build());
       }
     }
-    mg.putSignatureDef(SIGNATURE, SignatureDef.newBuilder()
+    // "serve" as Keras 3 names its endpoint (TFSMLayer's default call_endpoint), and the
+    // default signature TF Serving needs; both run the same forward pass.
+    SignatureDef signature = SignatureDef.newBuilder()
         .setMethodName(METHOD_PREDICT)
-        .putInputs(inputKey, tensorInfo(e.inputNode + ":0", spec))
-        .putOutputs(outputKey, tensorInfo(e.outputNode + ":0", outSpec))
-        .build());
+        .putInputs(inputKey, tensorInfo(e.inputNode + ":0", inputType, spec))
+        .putOutputs(outputKey, tensorInfo(e.outputNode + ":0", DataType.DT_FLOAT, outSpec))
+        .build();
+    mg.putSignatureDef(SIGNATURE, signature);
+    mg.putSignatureDef(SERVE, signature);
     org.tensorflow.proto.SavedModel saved = org.tensorflow.proto.SavedModel.newBuilder()
         .setSavedModelSchemaVersion(1)
         .addMetaGraphs(mg)
@@ -249,16 +265,32 @@ public final class SavedModelExporter {
   }
 
   private static Forward forward(ModelRuntime rt, BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> fn,
-      long[] spec, String modelName) {
-    String key = java.util.Arrays.toString(spec);
+      long[] spec, DataType inputType) {
+    String key = java.util.Arrays.toString(spec) + inputType;
     synchronized (BUILT) {
       Map<String, Forward> m = BUILT.computeIfAbsent(rt, k -> new HashMap<>());
       Forward f = m.get(key);
       if (f != null) return f;
       Ops tf = rt.tf().withSubScope("export");
-      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec)));
+      // Integer inputs (token ids) are cast to float32, the dtype jkeras computes in; the
+      // Embedding casts them back, exactly for ids below 2^24.
+      Operand<?> x;
+      Operand<TFloat32> xf;
+      if (inputType == DataType.DT_INT32) {
+        Placeholder<TInt32> p = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(spec)));
+        x = p;
+        xf = tf.dtypes.cast(p, TFloat32.class);
+      } else if (inputType == DataType.DT_INT64) {
+        Placeholder<TInt64> p = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(spec)));
+        x = p;
+        xf = tf.dtypes.cast(p, TFloat32.class);
+      } else {
+        Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec)));
+        x = p;
+        xf = p;
+      }
       CallContext ctx = new CallContext(rt, rt.tf(), false);
-      Operand<TFloat32> y = fn.apply(ctx, x);
+      Operand<TFloat32> y = fn.apply(ctx, xf);
       // Stateful layers: the output waits for the state updates, so each serving call advances
       // the states as each predict call does in Keras.
       Ops out = ctx.stateUpdates().isEmpty() ? tf : tf.withControlDependencies(ctx.stateUpdates());
@@ -497,7 +529,7 @@ public final class SavedModelExporter {
     long[] s = model.inputBatchShape() != null ? model.inputBatchShape() : model.layers().get(0).builtInputShape();
     for (long d : s) batchShape.add(d < 0 ? null : d);
     input.put("batch_shape", batchShape);
-    input.put("dtype", "float32");
+    input.put("dtype", model.inputDtype());
     input.put("sparse", false);
     input.put("name", inputKey);
     layers.add(KerasObjects.serialize("keras.layers", "InputLayer", input));
@@ -540,8 +572,17 @@ public final class SavedModelExporter {
     return b.build();
   }
 
-  private static TensorInfo tensorInfo(String name, long[] dims) {
-    return TensorInfo.newBuilder().setName(name).setDtype(DataType.DT_FLOAT).setTensorShape(shape(dims)).build();
+  private static TensorInfo tensorInfo(String name, DataType dtype, long[] dims) {
+    return TensorInfo.newBuilder().setName(name).setDtype(dtype).setTensorShape(shape(dims)).build();
+  }
+
+  private static DataType dataType(String kerasDtype) {
+    switch (kerasDtype) {
+      case "float32": return DataType.DT_FLOAT;
+      case "int32": return DataType.DT_INT32;
+      case "int64": return DataType.DT_INT64;
+      default: throw new IllegalArgumentException("cannot export an input of dtype " + kerasDtype);
+    }
   }
 
   private static OpList strippedOps(GraphDef g) {
