@@ -54,7 +54,8 @@ final class QuietLaunch {
     // Ctrl-C / kill: the child gets SIGTERM and stops as it would alone (train still writes
     // its model); this JVM waits for it and for the last of its output.
     Thread hook = new Thread(() -> {
-      child.destroy();
+      child.toHandle().destroy(); // SIGTERM; Process.destroy() would also close its output pipes
+
       awaitQuietly(child, pump);
     });
     Runtime.getRuntime().addShutdownHook(hook);
