@@ -57,6 +57,8 @@ import org.tensorflow.proto.VariableDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+import org.tensorflow.ndarray.NdArrays;
 
 /**
  * Writes a jkeras model as a TensorFlow SavedModel that TensorFlow's own loaders read: the C++
@@ -167,6 +169,17 @@ public final class SavedModelExporter {
           + " does not import into TensorFlow: " + ex.getMessage(), ex);
     }
 
+    // The TF2 half for Python's tf.saved_model.load: a serve() method and TF2 signatures.
+    List<SavedModelObjectGraph.Variable> tf2Vars = new ArrayList<>();
+    for (Var v : e.vars) {
+      Weight w = weightsByOp.get(v.op);
+      tf2Vars.add(new SavedModelObjectGraph.Variable(v.name, checkpointKey(v.name), w != null ? w.path() : v.name, v.shape,
+          v.trainable));
+    }
+    SavedModelObjectGraph.Parts tf2 = SavedModelObjectGraph.build(graphDef, tf2Vars, e.inputNode, e.outputNode, inputKey,
+        outputKey, inputType, spec, outSpec);
+    graphDef = graphDef.toBuilder().setLibrary(graphDef.getLibrary().toBuilder().addAllFunction(tf2.functions())).build();
+
     MetaGraphDef.Builder mg = MetaGraphDef.newBuilder();
     mg.getMetaInfoDefBuilder()
         .addTags(TAG)
@@ -175,6 +188,7 @@ public final class SavedModelExporter {
         .setStrippedOpList(strippedOps(graphDef))
         .setStrippedDefaultAttrs(false);
     mg.setGraphDef(graphDef);
+    mg.setObjectGraphDef(tf2.objectGraph());
     mg.setSaverDef(SaverDef.newBuilder()
         .setFilenameTensorName("save/filename:0")
         .setSaveTensorName("save/control_dependency:0")
@@ -222,7 +236,7 @@ public final class SavedModelExporter {
     Files.createDirectories(dir);
     Path variables = Files.createDirectories(dir.resolve("variables"));
     deleteOldCheckpoint(variables);
-    writeCheckpoint(rt, e.vars, variables.resolve("variables"));
+    writeCheckpoint(rt, e.vars, tf2.checkpointGraph().toByteArray(), variables.resolve("variables"));
     Path assets = Files.createDirectories(dir.resolve("assets"));
     Files.writeString(assets.resolve(CONFIG_ASSET), configJson(model, inputKey));
     Path tmp = dir.resolve("saved_model.pb.tmp");
@@ -463,7 +477,7 @@ public final class SavedModelExporter {
     TensorProto.Builder slices = TensorProto.newBuilder().setDtype(DataType.DT_STRING).setTensorShape(shape(new long[] {e.vars.size()}));
     AttrValue.ListValue.Builder dtypes = AttrValue.ListValue.newBuilder();
     for (Var v : e.vars) {
-      names.addStringVal(ByteString.copyFromUtf8(v.name));
+      names.addStringVal(ByteString.copyFromUtf8(checkpointKey(v.name)));
       slices.addStringVal(ByteString.EMPTY);
       dtypes.addType(DataType.DT_FLOAT);
     }
@@ -493,25 +507,32 @@ public final class SavedModelExporter {
   }
 
   /** Writes the variables' current values with SaveV2 in a scratch graph, keyed by export name. */
-  private static void writeCheckpoint(ModelRuntime rt, List<Var> vars, Path prefix) throws IOException {
-    if (vars.isEmpty()) return;
+  private static void writeCheckpoint(ModelRuntime rt, List<Var> vars, byte[] objectGraph, Path prefix) throws IOException {
     Session.Runner read = rt.session().runner();
     for (Var v : vars) read.fetch(v.op);
-    try (Result values = read.run(); Graph g = new Graph(); Session s = new Session(g)) {
+    try (Result values = vars.isEmpty() ? null : read.run(); Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      String[] names = new String[vars.size()];
-      String[] slices = new String[vars.size()];
+      String[] names = new String[vars.size() + 1];
+      String[] slices = new String[vars.size() + 1];
       List<Operand<?>> inputs = new ArrayList<>();
       for (int i = 0; i < vars.size(); i++) {
-        names[i] = vars.get(i).name;
+        names[i] = checkpointKey(vars.get(i).name);
         slices[i] = "";
         inputs.add(tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(vars.get(i).shape))));
       }
+      // The object graph TF2 loaders match the checkpoint's values by (SavedModelObjectGraph).
+      names[vars.size()] = SavedModelObjectGraph.OBJECT_GRAPH_KEY;
+      slices[vars.size()] = "";
+      Placeholder<TString> graphValue = tf.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+      inputs.add(graphValue);
       var save = tf.train.save(tf.constant(prefix.toAbsolutePath().toString()), tf.constant(StdArrays.ndCopyOf(names)),
           tf.constant(StdArrays.ndCopyOf(slices)), inputs);
-      Session.Runner r = s.runner().addTarget(save);
-      for (int i = 0; i < vars.size(); i++) r.feed(inputs.get(i), (Tensor) values.get(i));
-      r.run();
+      try (TString graphTensor = TString.tensorOfBytes(NdArrays.scalarOfObject(objectGraph))) {
+        Session.Runner r = s.runner().addTarget(save);
+        for (int i = 0; i < vars.size(); i++) r.feed(inputs.get(i), (Tensor) values.get(i));
+        r.feed(graphValue, graphTensor);
+        r.run();
+      }
     } catch (org.tensorflow.exceptions.TensorFlowException ex) {
       throw new IOException("writing the checkpoint " + prefix + " failed: " + ex.getMessage(), ex);
     }
@@ -592,6 +613,15 @@ public final class SavedModelExporter {
     OpList.Builder b = OpList.newBuilder();
     for (OpDef op : TensorFlow.registeredOpList().getOpList()) if (used.contains(op.getName())) b.addOp(op);
     return b.build();
+  }
+
+  /**
+   * A variable's checkpoint key: its export name (the Keras path) with the suffix TF2
+   * checkpoints use ({@code dense/kernel/.ATTRIBUTES/VARIABLE_VALUE}), which Python's TF2 loader
+   * requires; the TF1 saver reads the same key, so the checkpoint holds each value once.
+   */
+  static String checkpointKey(String exportName) {
+    return exportName + KerasSavedModelReader.VARIABLE_VALUE_SUFFIX;
   }
 
   static String sanitize(String name) {

@@ -60,6 +60,8 @@ class JavaToPythonTest {
   static final List<String> CHECKS = List.of("load_model", "json_load_weights", "signature_serving_default",
       "tfsm_serving_default", "sm_serve", "tfsm_serve");
 
+  static final String KNOWN_KERAS2_JSON = "Keras 2 hard_sigmoid: JSON + .weights.h5 are exact in jkeras only";
+
   private static Path work;
   private static final List<Map<String, Object>> cases = new ArrayList<>();
 
@@ -115,6 +117,7 @@ class JavaToPythonTest {
     JsonNode r = new ObjectMapper().readTree(results.toFile());
     List<String> failures = new ArrayList<>();
     int passed = 0;
+    List<String> known = new ArrayList<>();
     double worst = 0;
     List<String> optimizerWarnings = new ArrayList<>();
     for (JsonNode c : r.get("cases")) {
@@ -123,6 +126,8 @@ class JavaToPythonTest {
         JsonNode e = c.get("checks").get(check);
         if (e == null) {
           failures.add(name + " " + check + ": not run");
+        } else if (e.has("skipped")) {
+          known.add(name + " " + check);
         } else if (e.has("error")) {
           failures.add(name + " " + check + ": " + e.get("error").asText());
         } else if (e.get("max_abs_err").asDouble() > TOLERANCE) {
@@ -138,8 +143,9 @@ class JavaToPythonTest {
     if (!ALLOW_OPTIMIZER_WARNINGS) for (String w : optimizerWarnings) failures.add("optimizer warning " + w);
     System.out.println(out.trim());
     System.out.println("Java -> Python: " + cases.size() + " models x " + CHECKS.size() + " checks, " + passed
-        + " within " + TOLERANCE + " (max abs error " + worst + "); optimizer-state warnings (recorded, not failed yet): "
-        + optimizerWarnings.size());
+        + " within " + TOLERANCE + " (max abs error " + worst + "), known differences not run: " + known
+        + "; optimizer-state warnings (recorded, not failed yet): " + optimizerWarnings.size());
+    assertTrue(passed + known.size() + failures.size() >= cases.size() * CHECKS.size(), "every check accounted for");
     assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
   }
 
@@ -159,7 +165,7 @@ class JavaToPythonTest {
       int batch = m.inputBatchShape() != null && m.inputBatchShape()[0] > 0 ? (int) m.inputBatchShape()[0] : 4;
       m.fit(x, y, new FitOptions().epochs(3).batchSize(batch).shuffle(false).verbose(0));
       m.resetStates();
-      write(name, m, x, true, batch);
+      write(name, m, x, batch);
     }
   }
 
@@ -169,7 +175,7 @@ class JavaToPythonTest {
       return;
     }
     try (Sequential m = KerasModels.load(Fixtures.root().resolve(file))) {
-      write(name, m, input.get(), true, 32);
+      write(name, m, input.get(), 32);
     }
   }
 
@@ -177,7 +183,7 @@ class JavaToPythonTest {
    * Writes the files of one case. Stateful models: every file holds the fresh (zero) state, and
    * jkeras's predictions come after, batch after batch, as Keras's predict runs them.
    */
-  private void write(String name, Sequential m, FloatArray x, boolean withWeights, int batch) throws Exception {
+  private void write(String name, Sequential m, FloatArray x, int batch) throws Exception {
     Path d = work.resolve(name);
     deleteTree(d);
     Files.createDirectories(d);
@@ -193,6 +199,10 @@ class JavaToPythonTest {
     c.put("ids", m.layers().get(0) instanceof Embedding);
     c.put("batch_size", batch);
     c.put("stateful", m.layers().stream().anyMatch(io.jkeras.layers.Layer::isStateful));
+    // Keras 2's hard_sigmoid has no Keras 3 name: the JSON marks it for jkeras and .weights.h5
+    // holds the weights unchanged, so Python's model_from_json + load_weights computes Keras 3's
+    // hard_sigmoid instead (README, "what differs"); .keras and SavedModels carry it exactly.
+    if (KerasModels.usesKeras2HardSigmoid(m)) c.put("skip", Map.of("json_load_weights", KNOWN_KERAS2_JSON));
     cases.add(c);
   }
 
