@@ -287,14 +287,16 @@ public final class SavedModel implements AutoCloseable {
     /**
      * The batch size this signature runs at, when it fixes one (0 otherwise): the first
      * dimension its inputs declare, or, where those leave it open, the one every output
-     * declares (Keras 3 exports a stateful model with an open input and fixed outputs).
+     * declares (Keras 3 exports a stateful model with an open input and fixed outputs). Only
+     * tensors of rank 2 or more count as batched here.
      * {@code predict} then runs exactly that many samples at a time, in order.
      */
     public int fixedBatchSize() {
       long fixed = 0;
       boolean open = false;
       for (TensorSpec s : inputs.values()) {
-        if (!s.hasBatch()) continue;
+        // Rank 1 and scalars: a fixed first dimension there is a shape, not a batch size.
+        if (s.shape == null || s.shape.length < 2) return 0;
         if (s.shape[0] > 0) {
           if (fixed > 0 && fixed != s.shape[0]) return 0; // inputs disagree: not a batch dimension
           fixed = s.shape[0];
@@ -304,7 +306,7 @@ public final class SavedModel implements AutoCloseable {
       }
       if (fixed == 0 && open && !outputs.isEmpty()) {
         for (TensorSpec o : outputs.values()) {
-          if (!o.hasBatch() || o.shape[0] <= 0 || fixed > 0 && o.shape[0] != fixed) return 0;
+          if (o.shape == null || o.shape.length < 2 || o.shape[0] <= 0 || fixed > 0 && o.shape[0] != fixed) return 0;
           fixed = o.shape[0];
         }
       }

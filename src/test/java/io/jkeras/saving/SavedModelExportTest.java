@@ -93,17 +93,22 @@ class SavedModelExportTest {
 
       assertArrayEquals(expected.data(), runBundle(dir, "input_1", "dense", x).data());
       try (SavedModel loaded = SavedModel.load(dir)) {
-        assertEquals(Set.of("serving_default"), loaded.signatures().keySet());
+        assertEquals(Set.of("serving_default", "serve"), loaded.signatures().keySet()); // "serve": Keras 3's endpoint
         assertArrayEquals(new long[] {-1, 5, 3}, loaded.defaultSignature().inputs().get("input_1").shape());
         assertArrayEquals(new long[] {-1, 1}, loaded.defaultSignature().outputs().get("dense").shape());
         assertArrayEquals(expected.data(), loaded.predict(x).data());
         assertArrayEquals(expectedBig.data(), loaded.predict(big).data());
       }
 
-      // The checkpoint holds the weights under their Keras paths, bit for bit; no optimizer state.
+      // The checkpoint holds the weights under their Keras paths (with TF2's attribute suffix),
+      // bit for bit, and the object graph TF2 loaders match them by; no optimizer state.
       CheckpointReader r = CheckpointReader.openSavedModel(dir);
-      assertEquals(List.of("dense/bias", "dense/kernel", "lstm/bias", "lstm/kernel", "lstm/recurrent_kernel"), r.keys());
-      for (io.jkeras.backend.Weight w : m.weights()) assertArrayEquals(w.value().data(), r.floatValue(w.path()).data(), w.path());
+      String v = "/.ATTRIBUTES/VARIABLE_VALUE";
+      assertEquals(List.of("_CHECKPOINTABLE_OBJECT_GRAPH", "dense/bias" + v, "dense/kernel" + v, "lstm/bias" + v,
+          "lstm/kernel" + v, "lstm/recurrent_kernel" + v), r.keys());
+      for (io.jkeras.backend.Weight w : m.weights()) {
+        assertArrayEquals(w.value().data(), r.floatValue(w.path() + v).data(), w.path());
+      }
       r.verify();
 
       // The config asset.
