@@ -60,7 +60,12 @@ import org.tensorflow.types.TString;
  * <p>One TensorFlow session serves every call: {@code predict} is safe to call from many threads
  * at once (the runs go on concurrently), and {@link #close} waits for the runs in flight.
  * Inputs whose batch dimension is unknown in the signature are split into batches of
- * {@link #DEFAULT_BATCH_SIZE} (or the size given) and the outputs joined again.
+ * {@link #DEFAULT_BATCH_SIZE} (or the size given) and the outputs joined again. A signature with
+ * a fixed batch size ({@link Signature#fixedBatchSize}: a stateful model, exported by Keras or
+ * jkeras) runs exactly that many samples at a time, in order, whatever size is asked for; the
+ * sample count must be a multiple of it. Such a model's state carries from batch to batch and
+ * from call to call, as in Keras's {@code predict}; a fresh load starts from the state saved in
+ * the SavedModel. Concurrent calls on a stateful model interleave their batches' state.
  */
 public final class SavedModel implements AutoCloseable {
   public static final String DEFAULT_TAG = "serve";

@@ -63,26 +63,33 @@ import org.tensorflow.ndarray.NdArrays;
 /**
  * Writes a jkeras model as a TensorFlow SavedModel that TensorFlow's own loaders read: the C++
  * loader behind TensorFlow Serving and TensorFlow Java's {@code SavedModelBundle}, and Python's
- * {@code tf.saved_model.load}:
+ * {@code tf.saved_model.load} and {@code keras.layers.TFSMLayer}, which use it as they use Keras
+ * 3's {@code model.export()} artifacts:
  *
  * <pre>
  * import tensorflow as tf
- * infer = tf.saved_model.load("my_model").signatures["serving_default"]
- * y = infer(input_1=tf.constant(x))["dense"]
+ * y = tf.saved_model.load("my_model").serve(x)
+ * y = tf.saved_model.load("my_model").signatures["serving_default"](input_1=tf.constant(x))["dense"]
  * </pre>
  *
- * <p>What is written (the layout of a TF1-style SavedModel, as {@code tf.compat.v1} writes it):
+ * <p>What is written:
  * <ul>
- *   <li>{@code saved_model.pb}: one MetaGraph tagged {@code "serve"} holding only the inference
- *       graph (the forward pass from a placeholder with an unknown batch dimension), the
- *       variables as resource variables named by their Keras paths ({@code dense/kernel}), the
- *       save/restore ops and their {@code SaverDef} (checkpoint format V2), the
- *       {@code variables}/{@code trainable_variables} collections, and the signature
- *       {@code serving_default} (method {@code tensorflow/serving/predict}) whose input key is
- *       the model's input name as Keras names it ({@link Sequential#inputName()}: the
- *       InputLayer's name) and whose output key is the output layer's name;</li>
+ *   <li>{@code saved_model.pb}: one MetaGraph tagged {@code "serve"} with two halves. The TF1
+ *       half, for the C++ loader: the inference graph (the forward pass from a placeholder of
+ *       the model's input dtype, {@link Model#inputDtype()}, with an unknown batch dimension),
+ *       the variables as resource variables named by their Keras paths ({@code dense/kernel}),
+ *       the save/restore ops and their {@code SaverDef} (checkpoint format V2), the
+ *       {@code variables}/{@code trainable_variables} collections, and the signatures
+ *       {@code serving_default} and {@code serve} (method {@code tensorflow/serving/predict}),
+ *       whose input key is the model's input name ({@link Sequential#inputName()}) and whose
+ *       output key is the output layer's name, or {@code output_0} with
+ *       {@link ExportOptions#keras3Names}. The TF2 half, for Python
+ *       ({@link SavedModelObjectGraph}): the forward pass as functions in the graph's library
+ *       and an object graph with a {@code serve} function and the same two signatures;</li>
  *   <li>{@code variables/variables.index} and {@code variables.data-00000-of-00001}: the
- *       weights' current values in TensorFlow's standard checkpoint format, keyed by Keras path;</li>
+ *       weights' current values in TensorFlow's standard checkpoint format, keyed by Keras path
+ *       plus TF2's suffix ({@code dense/kernel/.ATTRIBUTES/VARIABLE_VALUE}), with the object
+ *       graph TF2 restores by;</li>
  *   <li>{@code assets/keras_model.json}: the model's Keras 3 JSON config as
  *       {@code model.to_json()} writes it ({@link KerasJson#write}), for
  *       {@code keras.models.model_from_json}. TensorFlow's loaders ignore it (it is not
@@ -90,9 +97,10 @@ import org.tensorflow.ndarray.NdArrays;
  * </ul>
  * Training state (optimizer slots, metrics) is not exported. A stateful model is exported as
  * Keras exports one: with its fixed batch size, its RNN states as non-trainable variables (saved
- * at their current values), and a serving function that advances them on every call, so that
- * successive calls continue the sequence as successive {@code predict} calls do. There is no
- * reset signature: a server that needs fresh state reloads the model.
+ * at their current values, which is where a reload starts), and a serving function that
+ * advances them on every call, so that successive calls continue the sequence as successive
+ * {@code predict} calls do. There is no reset signature: a server that needs fresh state
+ * reloads the model.
  */
 public final class SavedModelExporter {
   public static final String TAG = "serve";
