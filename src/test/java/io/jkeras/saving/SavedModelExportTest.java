@@ -79,6 +79,24 @@ class SavedModelExportTest {
 
   /** Export, then reload through TensorFlow Java's SavedModelBundle and through SavedModel: bit for bit. */
   @Test
+  void integerInputsExportWithTheDeclaredDtype() throws Exception {
+    // int64 ids declared by the InputLayer (as keras.Input(dtype="int64") does): the signature
+    // takes int64, and long[][] ids predict what the model predicts on the same ids as floats.
+    long[][] ids = {{1, 2, 3, 0}, {4, 5, 0, 0}};
+    FloatArray idsAsFloats = FloatArray.of(new float[][] {{1, 2, 3, 0}, {4, 5, 0, 0}});
+    Path dir = tmp.resolve("ids64");
+    try (Sequential m = new Sequential(new InputLayer(4).dtype("int64"), new io.jkeras.layers.Embedding(8, 3).maskZero(true),
+        new LSTM(2))) {
+      m.build(new long[] {-1, 4});
+      m.export(dir);
+      try (SavedModel sm = SavedModel.load(dir)) {
+        assertEquals(org.tensorflow.proto.DataType.DT_INT64, sm.defaultSignature().inputs().values().iterator().next().dtype());
+        assertArrayEquals(m.predict(idsAsFloats).data(), sm.predict(ids).data(), 1e-6f);
+      }
+    }
+  }
+
+  @Test
   void exportedLstmReloadsBitForBit() throws IOException {
     Keras.setRandomSeed(7);
     FloatArray x = random(1, 4, 5, 3);
