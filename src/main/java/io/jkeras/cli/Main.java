@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code jkeras} command. Exit codes: 0 ok, 2 usage or config error (bad arguments, job
@@ -19,13 +21,18 @@ public final class Main implements Runnable {
   public static final int RUNTIME_ERROR = 1;
   public static final int USAGE_ERROR = 2;
 
+  // Read by QuietLaunch before picocli runs; declared here so that every command accepts it.
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "show TensorFlow's native logging (hidden by default; also JKERAS_VERBOSE=1, or your own TF_CPP_MIN_LOG_LEVEL)")
+  boolean verbose;
+
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
   }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(QuietLaunch.main(args));
   }
 
   /** Runs the command line and returns its exit code (tests call this). */

@@ -44,8 +44,22 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--signature", paramLabel = "NAME", description = "SavedModel signature (default serving_default)")
   String signature;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "batch size (default ${DEFAULT-VALUE})")
-  int batchSize;
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "samples per run (default 32; a model with a fixed batch size, such as a stateful one, runs that many)")
+  Integer batchSize;
+
+  /** The batch size to run: the model's fixed one if it has one (an explicit different --batch-size is refused), else --batch-size or 32. */
+  private int batchSize(long fixed) {
+    if (fixed > 0) {
+      if (batchSize != null && batchSize != fixed) {
+        throw new ConfigException("--batch-size " + batchSize + ": the model runs exactly " + fixed
+            + " samples at a time (its fixed batch size, as a stateful model has); leave --batch-size out or give " + fixed);
+      }
+      return (int) fixed;
+    }
+    if (batchSize != null && batchSize <= 0) throw new ConfigException("--batch-size must be positive, got " + batchSize);
+    return batchSize == null ? SavedModel.DEFAULT_BATCH_SIZE : batchSize;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -84,7 +98,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       String name = m.layers().get(m.layers().size() - 1).name();
       Map<String, FloatArray> r = new LinkedHashMap<>();
-      r.put(name, m.predict(x, expected != null && expected[0] > 0 ? (int) expected[0] : batchSize));
+      r.put(name, m.predict(x, batchSize(expected != null ? expected[0] : -1)));
       return r;
     }
   }
@@ -102,7 +116,7 @@ final class PredictCommand implements Callable<Integer> {
       } else {
         feeds.putAll(named);
       }
-      return sig.predict(feeds, batchSize);
+      return sig.predict(feeds, batchSize(sig.fixedBatchSize()));
     }
   }
 

@@ -14,7 +14,11 @@ import org.tensorflow.types.TFloat32;
  * model it only fixes the input shape; it is not listed among the model's layers, as in Keras 3.
  */
 public final class InputLayer extends Layer<InputLayer> {
+  /** The input dtypes a model can declare: float32 values, or integer ids (Embedding). */
+  public static final java.util.Set<String> DTYPES = java.util.Set.of("float32", "int32", "int64");
+
   private boolean sparse;
+  private String dtype; // null: not declared (the model decides, see Sequential#inputDtype)
 
   /** {@code shape}: one sample's shape, -1 for None. */
   public InputLayer(long... shape) {
@@ -39,6 +43,8 @@ public final class InputLayer extends Layer<InputLayer> {
     if (!dtype.equals("float32") && !dtype.startsWith("int")) {
       throw new io.jkeras.saving.KerasFormatException(c.path() + ".dtype: unsupported input dtype " + dtype);
     }
+    // Kept so that exports declare what Keras declares; other integer widths feed as int32.
+    l.dtype = DTYPES.contains(dtype) ? dtype : "int32";
     if (c.getBool("sparse", false)) throw new io.jkeras.saving.KerasFormatException(c.path() + ".sparse: sparse inputs are not supported");
     if (c.getBool("ragged", false)) throw new io.jkeras.saving.KerasFormatException(c.path() + ".ragged: ragged inputs are not supported");
     c.ignore("dtype", "batch_size", "input_tensor", "optional");
@@ -47,6 +53,24 @@ public final class InputLayer extends Layer<InputLayer> {
 
   private static long[] Shapes_withBatch(long[] s) {
     return s == null ? null : io.jkeras.utils.Shapes.withBatch(-1, s);
+  }
+
+  /**
+   * Keras's {@code Input(dtype=...)}: "float32", or "int32"/"int64" for token ids. jkeras
+   * computes in float32 either way; the dtype is what the model's files and SavedModel
+   * signatures declare, so that Python feeds integer ids as it would to Keras.
+   */
+  public InputLayer dtype(String dtype) {
+    if (dtype != null && !DTYPES.contains(dtype)) {
+      throw new IllegalArgumentException("input dtype must be one of " + new java.util.TreeSet<>(DTYPES) + ", got " + dtype);
+    }
+    this.dtype = dtype;
+    return this;
+  }
+
+  /** The declared dtype, or null when none was declared. */
+  public String dtype() {
+    return dtype;
   }
 
   @Override
@@ -66,7 +90,7 @@ public final class InputLayer extends Layer<InputLayer> {
     List<Object> shape = new ArrayList<>();
     if (s != null) for (long d : s) shape.add(d < 0 ? null : d);
     c.put("batch_shape", shape);
-    c.put("dtype", "float32");
+    c.put("dtype", dtype == null ? "float32" : dtype);
     c.put("sparse", sparse);
     c.put("name", name());
     return c;

@@ -64,6 +64,11 @@ public abstract class Model implements AutoCloseable {
   /** The input shape with batch dimension, or null if not yet known. */
   public abstract long[] inputBatchShape();
 
+  /** The input dtype the model's files and SavedModels declare ("float32", "int32" or "int64"). */
+  public String inputDtype() {
+    return "float32";
+  }
+
   /** Builds every layer for {@code batchInputShape}. */
   protected abstract void buildLayers(ModelRuntime runtime, long[] batchInputShape);
 
@@ -679,6 +684,11 @@ public abstract class Model implements AutoCloseable {
    */
   public void export(java.nio.file.Path dir) throws java.io.IOException {
     io.jkeras.saving.SavedModelExporter.export(this, forwardFunction(), dir);
+  }
+
+  /** {@link #export(java.nio.file.Path)} with options, e.g. Keras 3's output name {@code output_0}. */
+  public void export(java.nio.file.Path dir, io.jkeras.saving.ExportOptions options) throws java.io.IOException {
+    io.jkeras.saving.SavedModelExporter.export(this, forwardFunction(), dir, options);
   }
 
   /** The forward pass as a function, for code that builds its own graphs of this model (export). */

@@ -22,6 +22,7 @@ public class Sequential extends Model {
   private String name;
   private long[] inputBatchShape;
   private String inputName;
+  private String inputDtype;
 
   public Sequential() {}
 
@@ -58,6 +59,7 @@ public class Sequential extends Model {
       if (!layers.isEmpty()) throw new IllegalArgumentException("an InputLayer must come first in a Sequential model");
       inputBatchShape = layer.batchInputShape();
       inputName = layer.name();
+      inputDtype = ((InputLayer) layer).dtype();
       return this;
     }
     if (layer instanceof RNN && ((RNN<?>) layer).returnState()) {
@@ -99,6 +101,18 @@ public class Sequential extends Model {
   public String inputName() {
     if (inputName == null) inputName = io.jkeras.Keras.uniqueName("input_layer");
     return inputName;
+  }
+
+  /**
+   * The dtype the model's input declares in the files and SavedModels it writes: the
+   * InputLayer's dtype when one was given ({@link InputLayer#dtype(String)}, or read from a Keras
+   * file), else "int32" when the first layer is an Embedding (its inputs are token ids, which
+   * Python feeds as int32), else "float32".
+   */
+  @Override
+  public String inputDtype() {
+    if (inputDtype != null) return inputDtype;
+    return !layers.isEmpty() && layers.get(0) instanceof io.jkeras.layers.Embedding ? "int32" : "float32";
   }
 
   /** Fixes the input shape (Keras's build_input_shape) of a model whose first layer declares none. */

@@ -288,6 +288,7 @@ public final class KerasJson {
     if (input != null) {
       InputLayer in = InputLayer.withBatchShape(input);
       in.name(model.inputName());
+      in.dtype(model.inputDtype());
       layers.add(KerasObjects.serialize("keras.layers", "InputLayer", in.getConfig()));
     }
     for (Layer<?> l : model.layers()) layers.add(LayerRegistry.serialize(l));

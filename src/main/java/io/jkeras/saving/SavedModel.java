@@ -60,7 +60,12 @@ import org.tensorflow.types.TString;
  * <p>One TensorFlow session serves every call: {@code predict} is safe to call from many threads
  * at once (the runs go on concurrently), and {@link #close} waits for the runs in flight.
  * Inputs whose batch dimension is unknown in the signature are split into batches of
- * {@link #DEFAULT_BATCH_SIZE} (or the size given) and the outputs joined again.
+ * {@link #DEFAULT_BATCH_SIZE} (or the size given) and the outputs joined again. A signature with
+ * a fixed batch size ({@link Signature#fixedBatchSize}: a stateful model, exported by Keras or
+ * jkeras) runs exactly that many samples at a time, in order, whatever size is asked for; the
+ * sample count must be a multiple of it. Such a model's state carries from batch to batch and
+ * from call to call, as in Keras's {@code predict}; a fresh load starts from the state saved in
+ * the SavedModel. Concurrent calls on a stateful model interleave their batches' state.
  */
 public final class SavedModel implements AutoCloseable {
   public static final String DEFAULT_TAG = "serve";
@@ -238,6 +243,11 @@ public final class SavedModel implements AutoCloseable {
       return shape != null && shape.length >= 1 && shape[0] < 0;
     }
 
+    /** Whether the tensor has a first (batch) dimension at all, known or not. */
+    boolean hasBatch() {
+      return shape != null && shape.length >= 1;
+    }
+
     @Override
     public String toString() {
       return name + ": " + dtype + " " + describe(shape);
@@ -277,6 +287,35 @@ public final class SavedModel implements AutoCloseable {
 
     public Map<String, TensorSpec> outputs() {
       return Collections.unmodifiableMap(outputs);
+    }
+
+    /**
+     * The batch size this signature runs at, when it fixes one (0 otherwise): the first
+     * dimension its inputs declare, or, where those leave it open, the one every output
+     * declares (Keras 3 exports a stateful model with an open input and fixed outputs). Only
+     * tensors of rank 2 or more count as batched here.
+     * {@code predict} then runs exactly that many samples at a time, in order.
+     */
+    public int fixedBatchSize() {
+      long fixed = 0;
+      boolean open = false;
+      for (TensorSpec s : inputs.values()) {
+        // Rank 1 and scalars: a fixed first dimension there is a shape, not a batch size.
+        if (s.shape == null || s.shape.length < 2) return 0;
+        if (s.shape[0] > 0) {
+          if (fixed > 0 && fixed != s.shape[0]) return 0; // inputs disagree: not a batch dimension
+          fixed = s.shape[0];
+        } else {
+          open = true;
+        }
+      }
+      if (fixed == 0 && open && !outputs.isEmpty()) {
+        for (TensorSpec o : outputs.values()) {
+          if (o.shape == null || o.shape.length < 2 || o.shape[0] <= 0 || fixed > 0 && o.shape[0] != fixed) return 0;
+          fixed = o.shape[0];
+        }
+      }
+      return (int) fixed;
     }
 
     /** For a signature of one input and one output: the output for {@code x}, batches of 32. */
@@ -329,13 +368,14 @@ public final class SavedModel implements AutoCloseable {
         }
       }
       // Convert and check every input in Java before anything reaches TensorFlow.
+      int fixed = fixedBatchSize();
       Map<String, Feed> converted = new LinkedHashMap<>();
-      for (TensorSpec spec : inputs.values()) converted.put(spec.name, Feed.of(spec, feeds.get(spec.name), name));
+      for (TensorSpec spec : inputs.values()) converted.put(spec.name, Feed.of(spec, feeds.get(spec.name), name, fixed));
       long n = -1;
       boolean canBatch = batchSize > 0 && !outputs.isEmpty();
       for (TensorSpec spec : inputs.values()) {
         Feed f = converted.get(spec.name);
-        if (!spec.batched()) {
+        if (!spec.batched() && !(fixed > 0 && spec.hasBatch())) {
           canBatch = false;
           continue;
         }
@@ -346,8 +386,19 @@ public final class SavedModel implements AutoCloseable {
               + "); every batched input needs the same number of samples");
         }
       }
-      for (TensorSpec o : outputs.values()) if (!o.batched()) canBatch = false;
+      if (fixed <= 0) for (TensorSpec o : outputs.values()) if (!o.batched()) canBatch = false;
       if (n == 0) throw new IllegalArgumentException("signature '" + name + "': the inputs hold no samples");
+      if (fixed > 0) {
+        // A fixed batch dimension (a stateful model): exactly that many samples per run, in
+        // order, so that the model's state carries from one batch to the next as in Keras.
+        if (n % fixed != 0) {
+          throw new IllegalArgumentException("signature '" + name + "' runs exactly " + fixed + " samples at a time (its"
+              + " fixed batch size, as a stateful model has): " + n + " samples do not divide into batches of " + fixed
+              + "; give a multiple of " + fixed);
+        }
+        batchSize = fixed;
+        canBatch = true;
+      }
       if (!canBatch || n <= batchSize) return run(converted, -1, -1);
       Map<String, float[]> joined = new LinkedHashMap<>();
       Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -385,7 +436,8 @@ public final class SavedModel implements AutoCloseable {
           Session.Runner r = io.jkeras.backend.ModelRuntime.runner(bundle.session(), from < 0 ? Long.MAX_VALUE : to - from);
           for (TensorSpec spec : inputs.values()) {
             Feed f = feeds.get(spec.name);
-            Tensor t = from < 0 || !spec.batched() ? f.tensor(0, f.shape.length == 0 ? 1 : f.shape[0], false) : f.tensor(from, to, true);
+            boolean slice = from >= 0 && (spec.batched() || fixedBatchSize() > 0 && spec.hasBatch());
+            Tensor t = slice ? f.tensor(from, to, true) : f.tensor(0, f.shape.length == 0 ? 1 : f.shape[0], false);
             tensors.add(t);
             r.feed(spec.tensorName, t);
           }
@@ -476,7 +528,7 @@ public final class SavedModel implements AutoCloseable {
       this.data = data;
     }
 
-    static Feed of(TensorSpec spec, Object value, String signature) {
+    static Feed of(TensorSpec spec, Object value, String signature, int fixedBatch) {
       String what = "input '" + spec.name + "' of signature '" + signature + "'";
       Source src = Source.of(value, spec.dtype == DataType.DT_STRING, what);
       Object data;
@@ -524,11 +576,11 @@ public final class SavedModel implements AutoCloseable {
               + " (supported: DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_BOOL, DT_STRING)");
       }
       if (src.shape.length > 0 && src.shape[0] == 0) throw new IllegalArgumentException(what + ": the input holds no samples");
-      checkShape(spec, src.shape, what);
+      checkShape(spec, src.shape, what, fixedBatch);
       return new Feed(spec.dtype, src.shape, data);
     }
 
-    private static void checkShape(TensorSpec spec, long[] given, String what) {
+    private static void checkShape(TensorSpec spec, long[] given, String what, int fixedBatch) {
       long[] want = spec.shape;
       if (want == null) return;
       String expected = what + " expects " + spec.dtype + " of shape " + Shapes.toString(want);
@@ -537,6 +589,7 @@ public final class SavedModel implements AutoCloseable {
             + " (rank " + given.length + ")");
       }
       for (int i = 0; i < want.length; i++) {
+        if (i == 0 && fixedBatch > 0) continue; // any number of samples; split into fixed batches (checked there)
         if (want[i] >= 0 && want[i] != given[i]) {
           throw new IllegalArgumentException(expected + " but got shape " + Shapes.toString(given) + " (dimension " + i
               + " is " + given[i] + ", expected " + want[i] + ")");

@@ -55,30 +55,41 @@ import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 import org.tensorflow.proto.VariableDef;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+import org.tensorflow.ndarray.NdArrays;
 
 /**
  * Writes a jkeras model as a TensorFlow SavedModel that TensorFlow's own loaders read: the C++
  * loader behind TensorFlow Serving and TensorFlow Java's {@code SavedModelBundle}, and Python's
- * {@code tf.saved_model.load}:
+ * {@code tf.saved_model.load} and {@code keras.layers.TFSMLayer}, which use it as they use Keras
+ * 3's {@code model.export()} artifacts:
  *
  * <pre>
  * import tensorflow as tf
- * infer = tf.saved_model.load("my_model").signatures["serving_default"]
- * y = infer(input_1=tf.constant(x))["dense"]
+ * y = tf.saved_model.load("my_model").serve(x)
+ * y = tf.saved_model.load("my_model").signatures["serving_default"](input_1=tf.constant(x))["dense"]
  * </pre>
  *
- * <p>What is written (the layout of a TF1-style SavedModel, as {@code tf.compat.v1} writes it):
+ * <p>What is written:
  * <ul>
- *   <li>{@code saved_model.pb}: one MetaGraph tagged {@code "serve"} holding only the inference
- *       graph (the forward pass from a placeholder with an unknown batch dimension), the
- *       variables as resource variables named by their Keras paths ({@code dense/kernel}), the
- *       save/restore ops and their {@code SaverDef} (checkpoint format V2), the
- *       {@code variables}/{@code trainable_variables} collections, and the signature
- *       {@code serving_default} (method {@code tensorflow/serving/predict}) whose input key is
- *       the model's input name as Keras names it ({@link Sequential#inputName()}: the
- *       InputLayer's name) and whose output key is the output layer's name;</li>
+ *   <li>{@code saved_model.pb}: one MetaGraph tagged {@code "serve"} with two halves. The TF1
+ *       half, for the C++ loader: the inference graph (the forward pass from a placeholder of
+ *       the model's input dtype, {@link Model#inputDtype()}, with an unknown batch dimension),
+ *       the variables as resource variables named by their Keras paths ({@code dense/kernel}),
+ *       the save/restore ops and their {@code SaverDef} (checkpoint format V2), the
+ *       {@code variables}/{@code trainable_variables} collections, and the signatures
+ *       {@code serving_default} and {@code serve} (method {@code tensorflow/serving/predict}),
+ *       whose input key is the model's input name ({@link Sequential#inputName()}) and whose
+ *       output key is the output layer's name, or {@code output_0} with
+ *       {@link ExportOptions#keras3Names}. The TF2 half, for Python
+ *       ({@link SavedModelObjectGraph}): the forward pass as functions in the graph's library
+ *       and an object graph with a {@code serve} function and the same two signatures;</li>
  *   <li>{@code variables/variables.index} and {@code variables.data-00000-of-00001}: the
- *       weights' current values in TensorFlow's standard checkpoint format, keyed by Keras path;</li>
+ *       weights' current values in TensorFlow's standard checkpoint format, keyed by Keras path
+ *       plus TF2's suffix ({@code dense/kernel/.ATTRIBUTES/VARIABLE_VALUE}), with the object
+ *       graph TF2 restores by;</li>
  *   <li>{@code assets/keras_model.json}: the model's Keras 3 JSON config as
  *       {@code model.to_json()} writes it ({@link KerasJson#write}), for
  *       {@code keras.models.model_from_json}. TensorFlow's loaders ignore it (it is not
@@ -86,13 +97,16 @@ import org.tensorflow.types.TFloat32;
  * </ul>
  * Training state (optimizer slots, metrics) is not exported. A stateful model is exported as
  * Keras exports one: with its fixed batch size, its RNN states as non-trainable variables (saved
- * at their current values), and a serving function that advances them on every call, so that
- * successive calls continue the sequence as successive {@code predict} calls do. There is no
- * reset signature: a server that needs fresh state reloads the model.
+ * at their current values, which is where a reload starts), and a serving function that
+ * advances them on every call, so that successive calls continue the sequence as successive
+ * {@code predict} calls do. There is no reset signature: a server that needs fresh state
+ * reloads the model.
  */
 public final class SavedModelExporter {
   public static final String TAG = "serve";
   public static final String SIGNATURE = "serving_default";
+  /** The endpoint Keras 3's {@code model.export()} registers; also written as a signature. */
+  public static final String SERVE = "serve";
   public static final String METHOD_PREDICT = "tensorflow/serving/predict";
   /** The model's Keras 3 JSON config ({@code model.to_json()}) in {@code assets/}. */
   public static final String CONFIG_ASSET = "keras_model.json";
@@ -115,7 +129,14 @@ public final class SavedModelExporter {
    */
   public static void export(Model model, BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> forward, Path dir)
       throws IOException {
-    if (model == null || forward == null || dir == null) throw new IllegalArgumentException("model, forward and dir are needed");
+    export(model, forward, dir, new ExportOptions());
+  }
+
+  public static void export(Model model, BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> forward, Path dir,
+      ExportOptions options) throws IOException {
+    if (model == null || forward == null || dir == null || options == null) {
+      throw new IllegalArgumentException("model, forward, dir and options are needed");
+    }
     List<Layer<?>> layers = model.layers();
     if (layers.isEmpty()) throw new IllegalStateException("model " + model.name() + " has no layers to export");
     boolean stateful = layers.stream().anyMatch(Layer::isStateful);
@@ -133,13 +154,14 @@ public final class SavedModelExporter {
     outSpec[0] = spec[0];
 
     String inputKey = inputName(model);
-    String outputKey = layers.get(layers.size() - 1).name();
+    String outputKey = options.keras3Names() ? ExportOptions.KERAS3_OUTPUT_KEY : layers.get(layers.size() - 1).name();
     if (outputKey.equals(inputKey)) outputKey = outputKey + "_output";
+    DataType inputType = dataType(model.inputDtype());
     checkDir(dir);
 
     ModelRuntime rt = model.runtime();
     if (rt.isClosed()) throw new IllegalStateException("model " + model.name() + " has been closed");
-    Forward f = forward(rt, forward, spec, model.name());
+    Forward f = forward(rt, forward, spec, inputType);
     GraphDef full = rt.graph().toGraphDef();
 
     // Keras paths of the model's weights, by variable op name.
@@ -155,6 +177,17 @@ public final class SavedModelExporter {
           + " does not import into TensorFlow: " + ex.getMessage(), ex);
     }
 
+    // The TF2 half for Python's tf.saved_model.load: a serve() method and TF2 signatures.
+    List<SavedModelObjectGraph.Variable> tf2Vars = new ArrayList<>();
+    for (Var v : e.vars) {
+      Weight w = weightsByOp.get(v.op);
+      tf2Vars.add(new SavedModelObjectGraph.Variable(v.name, checkpointKey(v.name), w != null ? w.path() : v.name, v.shape,
+          v.trainable));
+    }
+    SavedModelObjectGraph.Parts tf2 = SavedModelObjectGraph.build(graphDef, tf2Vars, e.inputNode, e.outputNode, inputKey,
+        outputKey, inputType, spec, outSpec);
+    graphDef = graphDef.toBuilder().setLibrary(graphDef.getLibrary().toBuilder().addAllFunction(tf2.functions())).build();
+
     MetaGraphDef.Builder mg = MetaGraphDef.newBuilder();
     mg.getMetaInfoDefBuilder()
         .addTags(TAG)
@@ -163,6 +196,7 @@ public final class SavedModelExporter {
         .setStrippedOpList(strippedOps(graphDef))
         .setStrippedDefaultAttrs(false);
     mg.setGraphDef(graphDef);
+    mg.setObjectGraphDef(tf2.objectGraph());
     mg.setSaverDef(SaverDef.newBuilder()
         .setFilenameTensorName("save/filename:0")
         .setSaveTensorName("save/control_dependency:0")
@@ -191,11 +225,15 @@ public final class SavedModelExporter {
         mg.putCollectionDef("trainable_variables", CollectionDef.newBuilder().setBytesList(trainable).build());
       }
     }
-    mg.putSignatureDef(SIGNATURE, SignatureDef.newBuilder()
+    // "serve" as Keras 3 names its endpoint (TFSMLayer's default call_endpoint), and the
+    // default signature TF Serving needs; both run the same forward pass.
+    SignatureDef signature = SignatureDef.newBuilder()
         .setMethodName(METHOD_PREDICT)
-        .putInputs(inputKey, tensorInfo(e.inputNode + ":0", spec))
-        .putOutputs(outputKey, tensorInfo(e.outputNode + ":0", outSpec))
-        .build());
+        .putInputs(inputKey, tensorInfo(e.inputNode + ":0", inputType, spec))
+        .putOutputs(outputKey, tensorInfo(e.outputNode + ":0", DataType.DT_FLOAT, outSpec))
+        .build();
+    mg.putSignatureDef(SIGNATURE, signature);
+    mg.putSignatureDef(SERVE, signature);
     org.tensorflow.proto.SavedModel saved = org.tensorflow.proto.SavedModel.newBuilder()
         .setSavedModelSchemaVersion(1)
         .addMetaGraphs(mg)
@@ -206,7 +244,7 @@ public final class SavedModelExporter {
     Files.createDirectories(dir);
     Path variables = Files.createDirectories(dir.resolve("variables"));
     deleteOldCheckpoint(variables);
-    writeCheckpoint(rt, e.vars, variables.resolve("variables"));
+    writeCheckpoint(rt, e.vars, tf2.checkpointGraph().toByteArray(), variables.resolve("variables"));
     Path assets = Files.createDirectories(dir.resolve("assets"));
     Files.writeString(assets.resolve(CONFIG_ASSET), configJson(model, inputKey));
     Path tmp = dir.resolve("saved_model.pb.tmp");
@@ -249,16 +287,32 @@ public final class SavedModelExporter {
   }
 
   private static Forward forward(ModelRuntime rt, BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> fn,
-      long[] spec, String modelName) {
-    String key = java.util.Arrays.toString(spec);
+      long[] spec, DataType inputType) {
+    String key = java.util.Arrays.toString(spec) + inputType;
     synchronized (BUILT) {
       Map<String, Forward> m = BUILT.computeIfAbsent(rt, k -> new HashMap<>());
       Forward f = m.get(key);
       if (f != null) return f;
       Ops tf = rt.tf().withSubScope("export");
-      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec)));
+      // Integer inputs (token ids) are cast to float32, the dtype jkeras computes in; the
+      // Embedding casts them back, exactly for ids below 2^24.
+      Operand<?> x;
+      Operand<TFloat32> xf;
+      if (inputType == DataType.DT_INT32) {
+        Placeholder<TInt32> p = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(spec)));
+        x = p;
+        xf = tf.dtypes.cast(p, TFloat32.class);
+      } else if (inputType == DataType.DT_INT64) {
+        Placeholder<TInt64> p = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(spec)));
+        x = p;
+        xf = tf.dtypes.cast(p, TFloat32.class);
+      } else {
+        Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec)));
+        x = p;
+        xf = p;
+      }
       CallContext ctx = new CallContext(rt, rt.tf(), false);
-      Operand<TFloat32> y = fn.apply(ctx, x);
+      Operand<TFloat32> y = fn.apply(ctx, xf);
       // Stateful layers: the output waits for the state updates, so each serving call advances
       // the states as each predict call does in Keras.
       Ops out = ctx.stateUpdates().isEmpty() ? tf : tf.withControlDependencies(ctx.stateUpdates());
@@ -431,7 +485,7 @@ public final class SavedModelExporter {
     TensorProto.Builder slices = TensorProto.newBuilder().setDtype(DataType.DT_STRING).setTensorShape(shape(new long[] {e.vars.size()}));
     AttrValue.ListValue.Builder dtypes = AttrValue.ListValue.newBuilder();
     for (Var v : e.vars) {
-      names.addStringVal(ByteString.copyFromUtf8(v.name));
+      names.addStringVal(ByteString.copyFromUtf8(checkpointKey(v.name)));
       slices.addStringVal(ByteString.EMPTY);
       dtypes.addType(DataType.DT_FLOAT);
     }
@@ -461,25 +515,32 @@ public final class SavedModelExporter {
   }
 
   /** Writes the variables' current values with SaveV2 in a scratch graph, keyed by export name. */
-  private static void writeCheckpoint(ModelRuntime rt, List<Var> vars, Path prefix) throws IOException {
-    if (vars.isEmpty()) return;
+  private static void writeCheckpoint(ModelRuntime rt, List<Var> vars, byte[] objectGraph, Path prefix) throws IOException {
     Session.Runner read = rt.session().runner();
     for (Var v : vars) read.fetch(v.op);
-    try (Result values = read.run(); Graph g = new Graph(); Session s = new Session(g)) {
+    try (Result values = vars.isEmpty() ? null : read.run(); Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      String[] names = new String[vars.size()];
-      String[] slices = new String[vars.size()];
+      String[] names = new String[vars.size() + 1];
+      String[] slices = new String[vars.size() + 1];
       List<Operand<?>> inputs = new ArrayList<>();
       for (int i = 0; i < vars.size(); i++) {
-        names[i] = vars.get(i).name;
+        names[i] = checkpointKey(vars.get(i).name);
         slices[i] = "";
         inputs.add(tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(vars.get(i).shape))));
       }
+      // The object graph TF2 loaders match the checkpoint's values by (SavedModelObjectGraph).
+      names[vars.size()] = SavedModelObjectGraph.OBJECT_GRAPH_KEY;
+      slices[vars.size()] = "";
+      Placeholder<TString> graphValue = tf.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+      inputs.add(graphValue);
       var save = tf.train.save(tf.constant(prefix.toAbsolutePath().toString()), tf.constant(StdArrays.ndCopyOf(names)),
           tf.constant(StdArrays.ndCopyOf(slices)), inputs);
-      Session.Runner r = s.runner().addTarget(save);
-      for (int i = 0; i < vars.size(); i++) r.feed(inputs.get(i), (Tensor) values.get(i));
-      r.run();
+      try (TString graphTensor = TString.tensorOfBytes(NdArrays.scalarOfObject(objectGraph))) {
+        Session.Runner r = s.runner().addTarget(save);
+        for (int i = 0; i < vars.size(); i++) r.feed(inputs.get(i), (Tensor) values.get(i));
+        r.feed(graphValue, graphTensor);
+        r.run();
+      }
     } catch (org.tensorflow.exceptions.TensorFlowException ex) {
       throw new IOException("writing the checkpoint " + prefix + " failed: " + ex.getMessage(), ex);
     }
@@ -497,7 +558,7 @@ public final class SavedModelExporter {
     long[] s = model.inputBatchShape() != null ? model.inputBatchShape() : model.layers().get(0).builtInputShape();
     for (long d : s) batchShape.add(d < 0 ? null : d);
     input.put("batch_shape", batchShape);
-    input.put("dtype", "float32");
+    input.put("dtype", model.inputDtype());
     input.put("sparse", false);
     input.put("name", inputKey);
     layers.add(KerasObjects.serialize("keras.layers", "InputLayer", input));
@@ -540,8 +601,17 @@ public final class SavedModelExporter {
     return b.build();
   }
 
-  private static TensorInfo tensorInfo(String name, long[] dims) {
-    return TensorInfo.newBuilder().setName(name).setDtype(DataType.DT_FLOAT).setTensorShape(shape(dims)).build();
+  private static TensorInfo tensorInfo(String name, DataType dtype, long[] dims) {
+    return TensorInfo.newBuilder().setName(name).setDtype(dtype).setTensorShape(shape(dims)).build();
+  }
+
+  private static DataType dataType(String kerasDtype) {
+    switch (kerasDtype) {
+      case "float32": return DataType.DT_FLOAT;
+      case "int32": return DataType.DT_INT32;
+      case "int64": return DataType.DT_INT64;
+      default: throw new IllegalArgumentException("cannot export an input of dtype " + kerasDtype);
+    }
   }
 
   private static OpList strippedOps(GraphDef g) {
@@ -551,6 +621,15 @@ public final class SavedModelExporter {
     OpList.Builder b = OpList.newBuilder();
     for (OpDef op : TensorFlow.registeredOpList().getOpList()) if (used.contains(op.getName())) b.addOp(op);
     return b.build();
+  }
+
+  /**
+   * A variable's checkpoint key: its export name (the Keras path) with the suffix TF2
+   * checkpoints use ({@code dense/kernel/.ATTRIBUTES/VARIABLE_VALUE}), which Python's TF2 loader
+   * requires; the TF1 saver reads the same key, so the checkpoint holds each value once.
+   */
+  static String checkpointKey(String exportName) {
+    return exportName + KerasSavedModelReader.VARIABLE_VALUE_SUFFIX;
   }
 
   static String sanitize(String name) {

@@ -50,7 +50,8 @@ public final class SavedModelImport {
       build(m, dir);
       CheckpointReader ckpt = CheckpointReader.openSavedModel(dir);
       for (Weight w : m.weights()) {
-        String key = SavedModelExporter.sanitize(w.path());
+        String key = SavedModelExporter.checkpointKey(SavedModelExporter.sanitize(w.path()));
+        if (!ckpt.contains(key)) key = SavedModelExporter.sanitize(w.path()); // exports before the TF2 object graph
         if (!ckpt.contains(key)) {
           throw new SavedModelException(dir + ": the checkpoint has no value for weight " + w.path() + " (key " + key + ")");
         }

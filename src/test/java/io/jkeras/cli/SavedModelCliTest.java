@@ -77,5 +77,16 @@ class SavedModelCliTest {
     }
     r = CliTest.run("export", dir.resolve("missing").toString(), out.toString());
     assertEquals(2, r.code);
+    // Keras 3's output name, for code written against model.export() artifacts.
+    Path named = dir.resolve("named");
+    r = CliTest.run("export", "--keras3-names", src.toString(), named.toString());
+    assertEquals(0, r.code, r.err);
+    assertTrue(r.out.contains("output 'output_0'"), r.out);
+    try (SavedModel b = SavedModel.load(named)) {
+      for (String sig : java.util.List.of("serving_default", "serve")) {
+        assertEquals(java.util.List.of("output_0"), java.util.List.copyOf(b.signature(sig).outputs().keySet()), sig);
+      }
+      assertArrayEquals(b.predict(x).data(), b.signature("serve").predict(x).data(), 0f);
+    }
   }
 }

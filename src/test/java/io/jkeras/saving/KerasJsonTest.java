@@ -77,6 +77,25 @@ class KerasJsonTest {
   }
 
   @Test
+  void inputDtypeIsWrittenAndReadBack() {
+    // Embedding first: int32 ids unless the InputLayer says otherwise; float32 for the rest.
+    try (Sequential ids = new Sequential(new Embedding(10, 3).inputShape(4), new LSTM(2));
+        Sequential declared = new Sequential(new io.jkeras.layers.InputLayer(4).dtype("float32"), new Embedding(10, 3));
+        Sequential plain = new Sequential(new LSTM(2).inputShape(4, 3))) {
+      assertEquals("int32", ids.inputDtype());
+      assertEquals("float32", declared.inputDtype());
+      assertEquals("float32", plain.inputDtype());
+      try (Sequential back = KerasJson.fromTree(KerasJson.parse(KerasJson.write(ids)), -1)) {
+        assertEquals("int32", back.inputDtype());
+      }
+      try (Sequential back = KerasJson.fromTree(KerasJson.parse(KerasJson.write(declared)), -1)) {
+        assertEquals("float32", back.inputDtype());
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> new io.jkeras.layers.InputLayer(4).dtype("string"));
+  }
+
+  @Test
   void keras3ConfigDetails() {
     try (Sequential m = KerasJson.read(path("keras3-har-lstm/unzipped/config.json"))) {
       assertEquals("sequential_1", m.name());

@@ -79,6 +79,24 @@ class SavedModelExportTest {
 
   /** Export, then reload through TensorFlow Java's SavedModelBundle and through SavedModel: bit for bit. */
   @Test
+  void integerInputsExportWithTheDeclaredDtype() throws Exception {
+    // int64 ids declared by the InputLayer (as keras.Input(dtype="int64") does): the signature
+    // takes int64, and long[][] ids predict what the model predicts on the same ids as floats.
+    long[][] ids = {{1, 2, 3, 0}, {4, 5, 0, 0}};
+    FloatArray idsAsFloats = FloatArray.of(new float[][] {{1, 2, 3, 0}, {4, 5, 0, 0}});
+    Path dir = tmp.resolve("ids64");
+    try (Sequential m = new Sequential(new InputLayer(4).dtype("int64"), new io.jkeras.layers.Embedding(8, 3).maskZero(true),
+        new LSTM(2))) {
+      m.build(new long[] {-1, 4});
+      m.export(dir);
+      try (SavedModel sm = SavedModel.load(dir)) {
+        assertEquals(org.tensorflow.proto.DataType.DT_INT64, sm.defaultSignature().inputs().values().iterator().next().dtype());
+        assertArrayEquals(m.predict(idsAsFloats).data(), sm.predict(ids).data(), 1e-6f);
+      }
+    }
+  }
+
+  @Test
   void exportedLstmReloadsBitForBit() throws IOException {
     Keras.setRandomSeed(7);
     FloatArray x = random(1, 4, 5, 3);
@@ -93,17 +111,22 @@ class SavedModelExportTest {
 
       assertArrayEquals(expected.data(), runBundle(dir, "input_1", "dense", x).data());
       try (SavedModel loaded = SavedModel.load(dir)) {
-        assertEquals(Set.of("serving_default"), loaded.signatures().keySet());
+        assertEquals(Set.of("serving_default", "serve"), loaded.signatures().keySet()); // "serve": Keras 3's endpoint
         assertArrayEquals(new long[] {-1, 5, 3}, loaded.defaultSignature().inputs().get("input_1").shape());
         assertArrayEquals(new long[] {-1, 1}, loaded.defaultSignature().outputs().get("dense").shape());
         assertArrayEquals(expected.data(), loaded.predict(x).data());
         assertArrayEquals(expectedBig.data(), loaded.predict(big).data());
       }
 
-      // The checkpoint holds the weights under their Keras paths, bit for bit; no optimizer state.
+      // The checkpoint holds the weights under their Keras paths (with TF2's attribute suffix),
+      // bit for bit, and the object graph TF2 loaders match them by; no optimizer state.
       CheckpointReader r = CheckpointReader.openSavedModel(dir);
-      assertEquals(List.of("dense/bias", "dense/kernel", "lstm/bias", "lstm/kernel", "lstm/recurrent_kernel"), r.keys());
-      for (io.jkeras.backend.Weight w : m.weights()) assertArrayEquals(w.value().data(), r.floatValue(w.path()).data(), w.path());
+      String v = "/.ATTRIBUTES/VARIABLE_VALUE";
+      assertEquals(List.of("_CHECKPOINTABLE_OBJECT_GRAPH", "dense/bias" + v, "dense/kernel" + v, "lstm/bias" + v,
+          "lstm/kernel" + v, "lstm/recurrent_kernel" + v), r.keys());
+      for (io.jkeras.backend.Weight w : m.weights()) {
+        assertArrayEquals(w.value().data(), r.floatValue(w.path() + v).data(), w.path());
+      }
       r.verify();
 
       // The config asset.
