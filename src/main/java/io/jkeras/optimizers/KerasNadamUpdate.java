@@ -32,15 +32,13 @@ import org.tensorflow.types.family.TType;
  *
  * The step count and u_product are variables, advanced after every weight has been updated.
  */
-final class KerasNadamUpdate extends org.tensorflow.framework.optimizers.Optimizer {
+final class KerasNadamUpdate extends KerasUpdate {
   static final String M = "m";
   static final String V = "v";
 
-  private final float learningRate;
   private final float beta1;
   private final float beta2;
   private final float epsilon;
-  private final java.util.function.BooleanSupplier firstSlotCreation;
   private Variable<TFloat32> iterations;
   private Variable<TFloat32> uProduct;
   // This step's values, built by prepare() from the variables before they advance.
@@ -53,22 +51,17 @@ final class KerasNadamUpdate extends org.tensorflow.framework.optimizers.Optimiz
 
   KerasNadamUpdate(Graph graph, float learningRate, float beta1, float beta2, float epsilon,
       java.util.function.BooleanSupplier firstSlotCreation) {
-    super(graph, "Nadam");
-    this.learningRate = learningRate;
+    super(graph, "Nadam", learningRate, firstSlotCreation);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
-    this.firstSlotCreation = firstSlotCreation;
   }
 
   @Override
-  protected void createSlots(List<Output<? extends TType>> variables) {
-    if (!firstSlotCreation.getAsBoolean()) return;
-    Ops init = tf.withInitScope();
-    for (Output<? extends TType> v : variables) {
-      Output<TFloat32> f = floats(v);
-      createSlot(f, M, init.zeros(init.constant(f.shape().asArray()), TFloat32.class));
-      createSlot(f, V, init.zeros(init.constant(f.shape().asArray()), TFloat32.class));
+  protected void createSlotsOnce(Ops init, List<Output<TFloat32>> variables) {
+    for (Output<TFloat32> w : variables) {
+      createFilledSlot(init, w, M, 0f);
+      createFilledSlot(init, w, V, 0f);
     }
     iterations = init.withName("nadam_iterations").variable(Shape.scalar(), TFloat32.class);
     init.assign(iterations, init.constant(0f));
@@ -78,7 +71,7 @@ final class KerasNadamUpdate extends org.tensorflow.framework.optimizers.Optimiz
 
   @Override
   protected Optional<Op> prepare(String scopeName) {
-    lr = tf.constant(learningRate);
+    lr = learningRate(tf);
     step = tf.math.add(iterations, tf.constant(1f));
     Operand<TFloat32> decay = tf.constant(0.96f);
     Operand<TFloat32> b1 = tf.constant(beta1);
@@ -95,8 +88,8 @@ final class KerasNadamUpdate extends org.tensorflow.framework.optimizers.Optimiz
   protected <T extends TType> Op applyDense(Ops deps, Output<T> gradient, Output<T> variable) {
     Output<TFloat32> g = floats(gradient);
     Output<TFloat32> w = floats(variable);
-    Variable<TFloat32> m = getSlot(w, M).orElseThrow();
-    Variable<TFloat32> v = getSlot(w, V).orElseThrow();
+    Variable<TFloat32> m = slot(w, M);
+    Variable<TFloat32> v = slot(w, V);
     Operand<TFloat32> one = deps.constant(1f);
     Operand<TFloat32> mT = deps.assignAdd(m, deps.math.mul(deps.math.sub(g, m), deps.constant(1f - beta1)));
     Operand<TFloat32> vT = deps.assignAdd(v, deps.math.mul(deps.math.sub(deps.math.square(g), v), deps.constant(1f - beta2)));
@@ -121,11 +114,5 @@ final class KerasNadamUpdate extends org.tensorflow.framework.optimizers.Optimiz
   @Override
   public String getOptimizerName() {
     return "Nadam";
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Output<TFloat32> floats(Output<? extends TType> o) {
-    if (o.type() != TFloat32.class) throw new IllegalArgumentException("Nadam: float32 weights only, got " + o.type());
-    return (Output<TFloat32>) o;
   }
 }

@@ -129,19 +129,6 @@ final class KerasRules {
     };
   }
 
-  /**
-   * What TF's ApplyMomentum (the framework's Momentum) computes: accum = momentum*accum + g;
-   * w -= lr*accum (nesterov: w -= lr*g + lr*momentum*accum). The same as Keras 3 while the
-   * learning rate is constant; different after it changes (Keras keeps the velocity in lr units).
-   */
-  static Rule tfMomentum(double mu, boolean nesterov) {
-    double[] a = {0};
-    return (w, g, lr) -> {
-      a[0] = mu * a[0] + g;
-      return nesterov ? w - lr * g - lr * mu * a[0] : w - lr * a[0];
-    };
-  }
-
   /** Keras 3 Ftrl (l1 = l2 = shrinkage = beta = 0). */
   static Rule ftrl(double lrPower, double initial) {
     double[] s = {initial, 0}; // accumulator, linear
