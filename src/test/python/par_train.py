@@ -53,6 +53,14 @@ OPTIMIZERS = {
 
 LOSSES = {"mse": "mse", "cce": "categorical_crossentropy"}
 
+# An optimizer name ending in "decay" (momentumdecay) trains with this schedule: the rate halves
+# every epoch after the first, so the learning rate changes while momentum is carried.
+DECAY = "decay"
+
+
+def halve_after_first_epoch(epoch, lr):
+    return lr if epoch == 0 else lr * 0.5
+
 
 def data(model_name, loss):
     kind, steps = MODELS[model_name]
@@ -125,34 +133,40 @@ keras.optimizers.Optimizer.apply_gradients = _apply_dense
 LINEAR = ("sgd", "momentum", "nesterov")  # updates linear in the gradient: duplicates do not matter
 
 
-def fit(path, x, y, optimizer, loss):
+def fit(path, x, y, optimizer, loss, schedule):
     model = keras.models.load_model(path)
     model.compile(optimizer=optimizer, loss=LOSSES[loss])
-    h = model.fit(x, y, epochs=EPOCHS, batch_size=BATCH, shuffle=False, validation_split=SPLIT, verbose=0)
+    callbacks = [keras.callbacks.LearningRateScheduler(halve_after_first_epoch)] if schedule else []
+    h = model.fit(x, y, epochs=EPOCHS, batch_size=BATCH, shuffle=False, validation_split=SPLIT, verbose=0,
+                  callbacks=callbacks)
     weights = {f"w{i}": np.asarray(w, dtype=np.float32) for i, w in enumerate(model.get_weights())}
     return {k: [float(v) for v in vs] for k, vs in h.history.items()}, weights
 
 
 for case in cases:
     model_name, loss, opt_name = case.split("-")
+    schedule = opt_name.endswith(DECAY)
+    opt_name = opt_name[:-len(DECAY)] if schedule else opt_name
     path, x, y = initial(model_name, loss)
     optimizer = OPTIMIZERS[opt_name]()
+    config = keras.optimizers.serialize(optimizer)  # before fit: a schedule changes learning_rate
     _densify = False
-    history, weights = fit(path, x, y, optimizer, loss)
+    history, weights = fit(path, x, y, optimizer, loss, schedule)
     np.savez(os.path.join(out, case + "_final.npz"), **weights)
     record = {
         "tag": tag,
         "keras": keras.__version__,
-        "optimizer": keras.optimizers.serialize(optimizer),
+        "optimizer": config,
         "loss": LOSSES[loss],
         "epochs": EPOCHS,
         "batch_size": BATCH,
         "validation_split": SPLIT,
+        "schedule": "halve_after_first_epoch" if schedule else None,
         "history": history,
     }
     if MODELS[model_name][0] == "emb" and opt_name not in LINEAR:
         _densify = True
-        record["dense_history"], weights = fit(path, x, y, OPTIMIZERS[opt_name](), loss)
+        record["dense_history"], weights = fit(path, x, y, OPTIMIZERS[opt_name](), loss, schedule)
         np.savez(os.path.join(out, case + "_final_dense.npz"), **weights)
     with open(os.path.join(out, case + ".json"), "w") as f:
         json.dump(record, f)
