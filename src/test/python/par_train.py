@@ -52,6 +52,7 @@ OPTIMIZERS = {
 }
 
 LOSSES = {"mse": "mse", "cce": "categorical_crossentropy"}
+METRICS = {"mse": ["mae"], "cce": ["accuracy"]}  # checks jkeras's per-epoch metric averaging too
 
 # An optimizer name ending in "decay" (momentumdecay) trains with this schedule: the rate halves
 # every epoch after the first, so the learning rate changes while momentum is carried.
@@ -135,7 +136,7 @@ LINEAR = ("sgd", "momentum", "nesterov")  # updates linear in the gradient: dupl
 
 def fit(path, x, y, optimizer, loss, schedule):
     model = keras.models.load_model(path)
-    model.compile(optimizer=optimizer, loss=LOSSES[loss])
+    model.compile(optimizer=optimizer, loss=LOSSES[loss], metrics=METRICS[loss])
     callbacks = [keras.callbacks.LearningRateScheduler(halve_after_first_epoch)] if schedule else []
     h = model.fit(x, y, epochs=EPOCHS, batch_size=BATCH, shuffle=False, validation_split=SPLIT, verbose=0,
                   callbacks=callbacks)
@@ -158,6 +159,7 @@ for case in cases:
         "keras": keras.__version__,
         "optimizer": config,
         "loss": LOSSES[loss],
+        "metrics": METRICS[loss],
         "epochs": EPOCHS,
         "batch_size": BATCH,
         "validation_split": SPLIT,

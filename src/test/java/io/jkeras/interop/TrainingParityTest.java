@@ -174,7 +174,9 @@ class TrainingParityTest {
     m.name = name;
     try (Sequential model = KerasModels.load(dir.resolve(base + ".keras"), false)) {
       Optimizer opt = OptimizerConfigs.fromConfig(rec.get("optimizer"), name + ".optimizer");
-      model.compile(opt, rec.get("loss").asText());
+      List<String> metrics = new ArrayList<>();
+      rec.path("metrics").forEach(n -> metrics.add(n.asText()));
+      model.compile(opt, rec.get("loss").asText(), metrics.toArray(new String[0]));
       FitOptions options = FitOptions.defaults().epochs(rec.get("epochs").asInt())
           .batchSize(rec.get("batch_size").asInt()).shuffle(false)
           .validationSplit(rec.get("validation_split").asDouble()).verbose(0);
@@ -213,17 +215,28 @@ class TrainingParityTest {
     return new double[] {diff, scale};
   }
 
-  /** Max relative difference of loss and val_loss over the epochs; fills both series (loss then val_loss). */
+  /**
+   * Max relative difference over the epochs of every history entry Keras logged (loss, val_loss,
+   * the metrics and theirs on validation; not the learning rate a schedule logs); fills the loss
+   * and val_loss series.
+   */
   private static double lossDiff(String name, JsonNode keras, History h, List<Double> kerasOut, List<Double> jkerasOut) {
     double d = 0;
-    for (String key : List.of("loss", "val_loss")) {
+    List<String> keys = new ArrayList<>(List.of("loss", "val_loss"));
+    keras.fieldNames().forEachRemaining(k -> {
+      if (!keys.contains(k) && !k.equals("learning_rate")) keys.add(k);
+    });
+    for (String key : keys) {
+      assertTrue(h.history().containsKey(key), () -> name + ": jkeras's history has no " + key + ": " + h.history().keySet());
       JsonNode k = keras.get(key);
       List<Double> j = h.get(key);
       assertEquals(k.size(), j.size(), name + ": epochs of " + key);
       for (int e = 0; e < k.size(); e++) {
         double kv = k.get(e).asDouble();
-        kerasOut.add(kv);
-        jkerasOut.add(j.get(e));
+        if (key.equals("loss") || key.equals("val_loss")) {
+          kerasOut.add(kv);
+          jkerasOut.add(j.get(e));
+        }
         d = Math.max(d, Math.abs(j.get(e) - kv) / Math.max(Math.abs(kv), 1e-6));
       }
     }
@@ -232,7 +245,7 @@ class TrainingParityTest {
 
   private static void writeTable(List<String> rows) throws IOException {
     StringBuilder s = new StringBuilder();
-    s.append("| model | loss | optimizer | max abs weight diff | relative to max abs weight | max relative loss diff | Keras loss epoch 1 -> 5 | note |\n");
+    s.append("| model | loss | optimizer | max abs weight diff | relative to max abs weight | max relative history diff | Keras loss epoch 1 -> 5 | note |\n");
     s.append("|---|---|---|---:|---:|---:|---|---|\n");
     for (String r : rows) s.append(r).append('\n');
     Files.writeString(KerasPython.work("parity").resolve("table.md"), s.toString(), StandardCharsets.UTF_8);
