@@ -33,8 +33,8 @@ import org.tensorflow.types.family.TType;
  * The step count and u_product are variables, advanced after every weight has been updated.
  */
 final class KerasNadamUpdate extends KerasUpdate {
-  static final String M = "m";
-  static final String V = "v";
+  static final String M = "momentum";
+  static final String V = "velocity";
 
   private final float beta1;
   private final float beta2;
