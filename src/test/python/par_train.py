@@ -100,12 +100,15 @@ def build(model_name, loss):
 
 def initial(model_name, loss):
     base = os.path.join(out, f"{model_name}-{loss}")
-    if not os.path.exists(base + ".keras"):
+    stamp = base + ".tag"  # files from another version of this script are made again
+    if not os.path.exists(stamp) or open(stamp).read() != tag:
         keras.utils.set_random_seed(11)
         build(model_name, loss).save(base + ".keras")
         x, y = data(model_name, loss)
         np.save(base + "_x.npy", x.astype(np.float32))
         np.save(base + "_y.npy", y)
+        with open(stamp, "w") as f:
+            f.write(tag)
     x = np.load(base + "_x.npy")
     if MODELS[model_name][0] == "emb":
         x = x.astype(np.int32)  # ids, fed as a Python user feeds them

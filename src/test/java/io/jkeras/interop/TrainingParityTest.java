@@ -35,10 +35,12 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * "Trains like Keras", measured: Keras 3 ({@code src/test/python/par_train.py}) and jkeras train
  * the same Keras-made initial model on the same data (shuffle off, validation_split 0.2, batches
- * with a partial last one, 5 epochs); the per-epoch loss and val_loss and the final weights must
- * agree. Keras's results are cached under {@code target/interop/parity}, keyed by a hash of the
- * script. The default run trains a representative subset; {@code mvn -Pslow test} the whole
- * matrix (docs/TRAINING_PARITY.md) and writes {@code target/interop/parity/table.md}.
+ * with a partial last one, 5 epochs); the per-epoch history (loss, metric, both on validation)
+ * and the final weights must agree. Keras's results are cached under
+ * {@code target/interop/parity}, keyed by a hash of the script. The default run trains a
+ * representative subset; {@code mvn -Pslow test} the whole matrix (docs/TRAINING_PARITY.md) and
+ * writes {@code target/interop/parity/table.md}; {@code -Dparity.cases=lstm8-mse-adam,...} runs
+ * the cases named in place of the subset.
  */
 class TrainingParityTest {
   static final String SCRIPT = "par_train.py";
