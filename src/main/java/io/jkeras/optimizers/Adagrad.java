@@ -1,10 +1,7 @@
 package io.jkeras.optimizers;
 
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
-import org.tensorflow.Output;
-import org.tensorflow.types.family.TType;
 
 /** Keras's {@code Adagrad}: learning_rate 0.001, initial_accumulator_value 0.1, epsilon 1e-7. */
 public final class Adagrad extends Optimizer {
@@ -36,12 +33,8 @@ public final class Adagrad extends Optimizer {
 
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
-    return new org.tensorflow.framework.optimizers.AdaGrad(graph, lr, initialAccumulatorValue) {
-      @Override
-      protected void createSlots(List<Output<? extends TType>> variables) {
-        if (firstSlotCreation()) super.createSlots(variables);
-      }
-    };
+    // Keras 3's rule, epsilon included, not TF's ApplyAdagrad (see KerasAdagradUpdate).
+    return new KerasAdagradUpdate(graph, lr, initialAccumulatorValue, epsilon, this::firstSlotCreation);
   }
 
   @Override

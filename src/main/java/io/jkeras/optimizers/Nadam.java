@@ -1,10 +1,7 @@
 package io.jkeras.optimizers;
 
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
-import org.tensorflow.Output;
-import org.tensorflow.types.family.TType;
 
 /** Keras's {@code Nadam}: learning_rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7. */
 public final class Nadam extends Optimizer {
@@ -42,12 +39,8 @@ public final class Nadam extends Optimizer {
 
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
-    return new org.tensorflow.framework.optimizers.Nadam(graph, lr, beta1, beta2, epsilon) {
-      @Override
-      protected void createSlots(List<Output<? extends TType>> variables) {
-        if (firstSlotCreation()) super.createSlots(variables);
-      }
-    };
+    // Keras 3's rule, not the framework's TF 2 legacy Nadam (see KerasNadamUpdate).
+    return new KerasNadamUpdate(graph, lr, beta1, beta2, epsilon, this::firstSlotCreation);
   }
 
   @Override

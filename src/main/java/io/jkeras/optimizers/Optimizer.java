@@ -17,8 +17,9 @@ import org.tensorflow.types.family.TType;
 
 /**
  * A Keras optimizer: its class name, Keras defaults and config, backed by the TensorFlow Java
- * framework optimizer that does the update. Two things the framework classes lack are added
- * here, once for all of them:
+ * framework optimizer that does the update, or by Keras 3's own rule in graph ops where the
+ * framework's differs ({@link KerasUpdate}: Nadam, SGD momentum, Adagrad). Two things the
+ * framework classes lack are added here, once for all of them:
  * <ul>
  *   <li>Slots are shared by every train function of a model (one per sequence length), so Adam's
  *       moments are the same variables whatever length a batch has.</li>

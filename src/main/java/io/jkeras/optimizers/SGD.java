@@ -1,10 +1,7 @@
 package io.jkeras.optimizers;
 
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
-import org.tensorflow.Output;
-import org.tensorflow.types.family.TType;
 
 /** Keras's {@code SGD}: learning_rate 0.01, momentum 0, nesterov false. */
 public final class SGD extends Optimizer {
@@ -37,13 +34,10 @@ public final class SGD extends Optimizer {
 
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
-    if (momentum == 0 && !nesterov) return new org.tensorflow.framework.optimizers.GradientDescent(graph, lr);
-    return new org.tensorflow.framework.optimizers.Momentum(graph, lr, momentum, nesterov) {
-      @Override
-      protected void createSlots(List<Output<? extends TType>> variables) {
-        if (firstSlotCreation()) super.createSlots(variables);
-      }
-    };
+    // Keras 3 has no momentum slot, nesterov or not, when momentum is 0.
+    if (momentum == 0) return new org.tensorflow.framework.optimizers.GradientDescent(graph, lr);
+    // Keras 3's velocity rule, not TF's ApplyMomentum (see KerasMomentumUpdate).
+    return new KerasMomentumUpdate(graph, lr, momentum, nesterov, this::firstSlotCreation);
   }
 
   @Override

@@ -110,7 +110,7 @@ final class KerasRules {
 
   /**
    * Keras 3 Nadam with momentum schedule u_t = b1*(1 - 0.5*base^(t*scale)): Keras 3 uses base
-   * 0.96, scale 1; TF 2's legacy Nadam (and the framework) base 0.96, scale 0.004.
+   * 0.96, scale 1 (TF 2's legacy Nadam, which tensorflow-framework implements, scale 0.004).
    */
   static Rule nadam(double b1, double b2, double base, double scale) {
     double[] s = {0, 0, 0, 1}; // m, v, t, u_product
@@ -126,40 +126,6 @@ final class KerasRules {
       double vHat = s[1] / (1 - Math.pow(b2, t));
       s[2] = t;
       return w - mHat * lr / (Math.sqrt(vHat) + EPS);
-    };
-  }
-
-  /**
-   * What tensorflow-framework 1.0.0's Nadam computes: the TF 2 legacy schedule (base 0.96, scale
-   * 0.004) with the step count frozen at graph-building time (step 1 in every run: its
-   * {@code iterations} is a Java field baked into constants), so the momentum schedule advances
-   * by u_1 each run and v is always bias-corrected by 1/(1-b2).
-   */
-  static Rule frameworkNadam(double b1, double b2) {
-    double u1 = b1 * (1 - 0.5 * Math.pow(0.96, 0.004));
-    double u2 = b1 * (1 - 0.5 * Math.pow(0.96, 0.008));
-    double[] s = {0, 0, 1}; // m, v, momentum variable
-    return (w, g, lr) -> {
-      s[2] *= u1;
-      double next = s[2] * u2;
-      s[0] = b1 * s[0] + (1 - b1) * g;
-      s[1] = b2 * s[1] + (1 - b2) * g * g;
-      double mBar = (1 - u1) * g / (1 - s[2]) + u2 * s[0] / (1 - next);
-      double vPrime = s[1] / (1 - b2);
-      return w - lr * mBar / (Math.sqrt(vPrime) + 1e-7);
-    };
-  }
-
-  /**
-   * What TF's ApplyMomentum (the framework's Momentum) computes: accum = momentum*accum + g;
-   * w -= lr*accum (nesterov: w -= lr*g + lr*momentum*accum). The same as Keras 3 while the
-   * learning rate is constant; different after it changes (Keras keeps the velocity in lr units).
-   */
-  static Rule tfMomentum(double mu, boolean nesterov) {
-    double[] a = {0};
-    return (w, g, lr) -> {
-      a[0] = mu * a[0] + g;
-      return nesterov ? w - lr * g - lr * mu * a[0] : w - lr * a[0];
     };
   }
 
