@@ -45,6 +45,21 @@ public final class Adagrad extends Optimizer {
   }
 
   @Override
+  protected List<String> kerasSlots() {
+    return List.of("accumulator");
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    return org.tensorflow.framework.optimizers.AdaGrad.ACCUMULATOR;
+  }
+
+  @Override
+  protected float initialSlotValue(String kerasSlot) {
+    return initialAccumulatorValue;
+  }
+
+  @Override
   protected void addConfig(Map<String, Object> c) {
     c.put("initial_accumulator_value", (double) initialAccumulatorValue);
     c.put("epsilon", (double) epsilon);

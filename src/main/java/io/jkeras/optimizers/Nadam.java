@@ -40,14 +40,48 @@ public final class Nadam extends Optimizer {
     return "Nadam";
   }
 
+  private final BetaPowers schedule = new BetaPowers();
+
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
     return new org.tensorflow.framework.optimizers.Nadam(graph, lr, beta1, beta2, epsilon) {
       @Override
       protected void createSlots(List<Output<? extends TType>> variables) {
-        if (firstSlotCreation()) super.createSlots(variables);
+        if (firstSlotCreation()) {
+          java.util.Set<String> before = BetaPowers.variableNames(graph);
+          super.createSlots(variables);
+          // The product of the momentum schedule: Keras's u_product.
+          schedule.find(graph, before, "momentum", 1f);
+        }
       }
     };
+  }
+
+  @Override
+  protected List<String> kerasSlots() {
+    return List.of("momentum", "velocity");
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    return kerasSlot.equals("momentum") ? org.tensorflow.framework.optimizers.Nadam.FIRST_MOMENT
+        : org.tensorflow.framework.optimizers.Nadam.SECOND_MOMENT;
+  }
+
+  /** Keras's u_product, an unnamed variable ("variable") after the slots. */
+  @Override
+  protected List<String> kerasScalars() {
+    return List.of("variable");
+  }
+
+  @Override
+  protected float initialScalarValue(String name) {
+    return 1f;
+  }
+
+  @Override
+  protected List<Output<org.tensorflow.types.TFloat32>> scalarVariables() {
+    return schedule.variables();
   }
 
   @Override

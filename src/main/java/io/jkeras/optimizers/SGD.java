@@ -47,6 +47,26 @@ public final class SGD extends Optimizer {
   }
 
   @Override
+  protected List<String> kerasSlots() {
+    return momentum != 0 ? List.of("momentum") : List.of();
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    return org.tensorflow.framework.optimizers.Momentum.MOMENTUM;
+  }
+
+  /**
+   * Keras keeps the velocity in weight units (m = momentum m - lr g; w += m), TF's
+   * ApplyMomentum in gradient units (a = momentum a + g; w -= lr a): m = -lr a while the
+   * learning rate is constant.
+   */
+  @Override
+  protected float kerasScale(String kerasSlot) {
+    return -learningRate;
+  }
+
+  @Override
   protected void addConfig(Map<String, Object> c) {
     c.put("momentum", (double) momentum);
     c.put("nesterov", nesterov);

@@ -1,0 +1,257 @@
+package io.jkeras.interop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jkeras.data.FloatArray;
+import io.jkeras.data.Npz;
+import io.jkeras.models.FitOptions;
+import io.jkeras.models.Sequential;
+import io.jkeras.optimizers.OptimizerState;
+import io.jkeras.saving.KerasFormatException;
+import io.jkeras.saving.KerasModels;
+import io.jkeras.saving.ModelFiles;
+import io.jkeras.testing.Fixtures;
+import io.jkeras.testing.KerasPython;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Optimizer state survives saving, both ways, with real Keras 3 (src/test/python/opt_state.py):
+ * Keras trains K epochs and saves; jkeras opens the file, finds Keras's optimizer variables in
+ * its slots and trains M more, ending where Keras's K+M continuous epochs end. The reverse:
+ * jkeras trains K and saves a .keras that Keras opens without "Skipping variable loading",
+ * resumes at the right step count and ends where jkeras's K+M continuous epochs end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OptimizerStateTest {
+  static final int K = 3;
+  static final int M = 2;
+  static final int BATCH = 8;
+  static final int STEPS_PER_EPOCH = 4;
+
+  /** Cases whose updates follow Keras 3's, so that resuming must end where Keras ends. */
+  static final String[] PARITY = {"adam", "sgd_momentum", "sgd_nesterov", "rmsprop", "rmsprop_centered", "adagrad",
+      "adadelta", "adamax", "ftrl", "adam_lstm"};
+
+  /** Largest |jkeras - Keras| of a weight after K Keras epochs and M jkeras epochs (float32 math, two engines). */
+  static final double TOL = 1e-6;
+
+  Path dir;
+
+  @BeforeAll
+  void keras() {
+    KerasPython.python();
+    dir = KerasPython.work("optimizer-state");
+    KerasPython.run("opt_state.py", "keras", dir.toString());
+  }
+
+  static FitOptions epochs(int n) {
+    return new FitOptions().epochs(n).batchSize(BATCH).shuffle(false).verbose(0);
+  }
+
+  Map<String, FloatArray> npz(String name) {
+    try {
+      return Npz.read(dir.resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  FloatArray[] data(String c) {
+    Map<String, FloatArray> d = npz("data_" + c + ".npz");
+    return new FloatArray[] {d.get("x"), d.get("y")};
+  }
+
+  static double maxDiff(List<FloatArray> a, List<FloatArray> b) {
+    assertEquals(a.size(), b.size(), "number of arrays");
+    double worst = 0;
+    for (int i = 0; i < a.size(); i++) {
+      assertArrayEquals(a.get(i).shape(), b.get(i).shape(), "shape of array " + i);
+      float[] x = a.get(i).data();
+      float[] y = b.get(i).data();
+      for (int j = 0; j < x.length; j++) worst = Math.max(worst, Math.abs(x[j] - y[j]));
+    }
+    return worst;
+  }
+
+  static List<FloatArray> values(Map<String, FloatArray> m) {
+    return new ArrayList<>(m.values());
+  }
+
+  /** Keras's optimizer.variables after K epochs, read by jkeras from the .keras file (iteration, learning_rate, slots). */
+  @ParameterizedTest(name = "{0}: jkeras reads Keras's optimizer variables from .keras and .h5")
+  @ValueSource(strings = {"adam", "sgd_momentum", "sgd_nesterov", "rmsprop", "rmsprop_centered", "adagrad", "adadelta",
+      "adamax", "nadam", "ftrl", "adam_lstm"})
+  void readsKerasState(String c) {
+    List<FloatArray> keras = values(npz("kstate_" + c + ".npz"));
+    for (String ext : new String[] {".keras", ".h5"}) {
+      try (Sequential m = KerasModels.load(dir.resolve("k_" + c + ext))) {
+        OptimizerState s = m.optimizerState();
+        assertEquals(K * STEPS_PER_EPOCH, s.iterations(), c + ext);
+        assertEquals(keras.get(0).data()[0], s.iterations(), c + ext);
+        assertEquals(keras.get(1).data()[0], s.learningRate(), c + ext);
+        assertEquals(keras.size() - 2, s.values().size(), c + ext + ": number of slot variables");
+        // Exact but for SGD's momentum, kept by jkeras in TF's unit (divided by -lr) and converted back.
+        double d = maxDiff(keras.subList(2, keras.size()), reshapeScalars(s.values(), keras.subList(2, keras.size())));
+        assertTrue(d <= (c.startsWith("sgd") ? 1e-7 : 0), c + ext + ": state differs by " + d);
+      }
+    }
+  }
+
+  /** np.savez keeps a scalar's shape (); FloatArray holds it as (1). */
+  static List<FloatArray> reshapeScalars(List<FloatArray> got, List<FloatArray> like) {
+    List<FloatArray> r = new ArrayList<>();
+    for (int i = 0; i < got.size(); i++) r.add(new FloatArray(got.get(i).data(), like.get(i).shape()));
+    return r;
+  }
+
+  /** (1) Keras K epochs + save, jkeras loads and trains M = Keras K+M continuous. */
+  @ParameterizedTest(name = "{0}: Keras trains, saves, jkeras resumes = Keras continuous")
+  @ValueSource(strings = {"adam", "sgd_momentum", "sgd_nesterov", "rmsprop", "rmsprop_centered", "adagrad", "adadelta",
+      "adamax", "ftrl", "adam_lstm"})
+  void jkerasResumesKerasTraining(String c) {
+    FloatArray[] xy = data(c);
+    List<FloatArray> keras = values(npz("kpm_" + c + ".npz"));
+    for (String ext : new String[] {".keras", ".h5"}) {
+      double resumed;
+      try (Sequential m = KerasModels.load(dir.resolve("k_" + c + ext))) {
+        m.fit(xy[0], xy[1], epochs(M));
+        resumed = maxDiff(keras, m.getWeights());
+      }
+      System.out.printf("optimizer state %s%s: Keras %d + jkeras %d epochs vs Keras %d: max |dw| %.2e%n", c, ext, K, M, K + M, resumed);
+      assertTrue(resumed <= TOL, c + ext + ": resumed training differs from Keras's by " + resumed);
+    }
+    // The same without the state ends far off, so the comparison above can fail.
+    try (Sequential m = KerasModels.load(dir.resolve("k_" + c + ".keras"))) {
+      m.setOptimizerState(freshState(m));
+      m.fit(xy[0], xy[1], epochs(M));
+      double fresh = maxDiff(keras, m.getWeights());
+      assertTrue(fresh > 10 * TOL, c + ": a fresh optimizer ends as close (" + fresh + ")");
+    }
+  }
+
+  static OptimizerState freshState(Sequential m) {
+    List<String> paths = new ArrayList<>();
+    List<long[]> shapes = new ArrayList<>();
+    m.trainableWeights().forEach(w -> {
+      paths.add(w.path());
+      shapes.add(w.shape());
+    });
+    return m.optimizer().initialState(paths, shapes);
+  }
+
+  /**
+   * (2) jkeras K epochs + save .keras; Keras opens it (no skipped optimizer variables, the
+   * step count restored) and trains M: = jkeras K+M continuous.
+   */
+  @Test
+  void kerasResumesJkerasTraining() {
+    Map<String, List<FloatArray>> continuous = new LinkedHashMap<>();
+    for (String c : PARITY) {
+      FloatArray[] xy = data(c);
+      try (Sequential m = KerasModels.load(dir.resolve("init_" + c + ".keras"))) {
+        KerasModels.saveKeras(m, dir.resolve("j_init_" + c + ".keras"));
+        m.fit(xy[0], xy[1], epochs(K));
+        KerasModels.saveKeras(m, dir.resolve("j_k_" + c + ".keras"));
+        m.fit(xy[0], xy[1], epochs(M));
+        continuous.put(c, m.getWeights());
+      }
+    }
+    String out = KerasPython.run("opt_state.py", "resume", dir.toString());
+    assertFalse(out.contains("Skipping variable loading"), out);
+    for (String c : PARITY) {
+      double d = maxDiff(continuous.get(c), values(npz("resumed_" + c + ".npz")));
+      System.out.printf("optimizer state %s: jkeras %d + Keras %d epochs vs jkeras %d: max |dw| %.2e%n", c, K, M, K + M, d);
+      assertTrue(d <= TOL, c + ": Keras's resumed training differs from jkeras's by " + d);
+    }
+  }
+
+  /** (3) jkeras's model directory and .keras: save after K, load, train M = K+M continuous, exactly. */
+  @ParameterizedTest(name = "{0}: jkeras model directory and .keras resume exactly")
+  @ValueSource(strings = {"adam", "sgd_momentum", "rmsprop_centered", "adagrad", "adadelta", "adamax", "nadam", "ftrl"})
+  void jkerasFilesResumeExactly(String c) throws IOException {
+    FloatArray[] xy = data(c);
+    List<FloatArray> continuous;
+    Path modelDir = dir.resolve("jdir_" + c);
+    Path keras = dir.resolve("jround_" + c + ".keras");
+    try (Sequential m = KerasModels.load(dir.resolve("init_" + c + ".keras"))) {
+      m.fit(xy[0], xy[1], epochs(K));
+      ModelFiles.save(m, modelDir);
+      KerasModels.saveKeras(m, keras);
+      m.fit(xy[0], xy[1], epochs(M));
+      continuous = m.getWeights();
+    }
+    assertTrue(Files.isRegularFile(modelDir.resolve(ModelFiles.OPTIMIZER_WEIGHTS)));
+    try (Sequential m = ModelFiles.load(modelDir)) {
+      assertEquals(K * STEPS_PER_EPOCH, m.optimizerState().iterations());
+      m.fit(xy[0], xy[1], epochs(M));
+      // Bit for bit, but for SGD's momentum: converted to Keras's unit (times -lr) and back.
+      assertTrue(maxDiff(continuous, m.getWeights()) <= (c.startsWith("sgd") ? 1e-6 : 0), c + ": model directory");
+      assertEquals((K + M) * STEPS_PER_EPOCH, m.optimizerState().iterations());
+    }
+    try (Sequential m = KerasModels.load(keras)) {
+      m.fit(xy[0], xy[1], epochs(M));
+      assertTrue(maxDiff(continuous, m.getWeights()) <= (c.startsWith("sgd") ? 1e-6 : 0), c + ": .keras");
+    }
+  }
+
+  /** A state that does not fit is refused before TensorFlow sees it, naming the file and the variable. */
+  @Test
+  void mismatchedStateIsRefusedWithTheFileAndVariable() throws IOException {
+    FloatArray[] xy = data("adam");
+    Path modelDir = dir.resolve("jdir_bad");
+    try (Sequential m = KerasModels.load(dir.resolve("init_adam.keras"))) {
+      m.fit(xy[0], xy[1], epochs(1));
+      ModelFiles.save(m, modelDir);
+    }
+    Map<String, FloatArray> arrays = Npz.read(modelDir.resolve(ModelFiles.OPTIMIZER_WEIGHTS));
+    String first = arrays.keySet().iterator().next();
+    arrays.put(first, new FloatArray(new float[3], 3));
+    Npz.write(modelDir.resolve(ModelFiles.OPTIMIZER_WEIGHTS), arrays);
+    KerasFormatException e = assertThrows(KerasFormatException.class, () -> ModelFiles.load(modelDir));
+    assertTrue(e.getMessage().contains(ModelFiles.OPTIMIZER_WEIGHTS) && e.getMessage().contains(first)
+        && e.getMessage().contains("(3,)"), e.getMessage());
+    try (Sequential m = KerasModels.load(dir.resolve("init_adam.keras"))) {
+      OptimizerState s = m.optimizerState();
+      List<FloatArray> v = new ArrayList<>(s.values());
+      v.set(1, new FloatArray(new float[2], 2));
+      IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+          () -> m.setOptimizerState(new OptimizerState(5, 0.01f, s.names(), v)));
+      assertTrue(ex.getMessage().contains(s.names().get(1)), ex.getMessage());
+    }
+  }
+
+  /**
+   * (4) Keras 2's legacy .h5 (standalone Keras 2.1.3, RMSprop): optimizer_weights holds one
+   * accumulator per trainable weight, no step count; they become the RMSprop velocities.
+   */
+  @Test
+  void readsKeras2LegacyOptimizerWeights() {
+    Path h5 = Fixtures.path("keras2-dl4j-simple-rnn/simple_rnn_tf_keras_2_model.h5");
+    try (Sequential m = KerasModels.load(h5)) {
+      OptimizerState s = m.optimizerState();
+      assertEquals(5, s.values().size());
+      for (int i = 0; i < 5; i++) {
+        FloatArray file = Fixtures.h5(h5, "optimizer_weights/training/RMSprop/Variable" + (i == 0 ? "" : "_" + i) + ":0");
+        assertArrayEquals(file.data(), s.values().get(i).data(), s.names().get(i));
+      }
+      assertTrue(s.names().get(0).endsWith("_velocity"), s.names().get(0));
+      assertEquals(0, s.iterations());
+    }
+  }
+}
