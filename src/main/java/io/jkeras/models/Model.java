@@ -680,6 +680,7 @@ public abstract class Model implements AutoCloseable {
    */
   public void setOptimizerState(io.jkeras.optimizers.OptimizerState state) {
     requireCompiled("its optimizer state is set");
+    if (!isBuilt()) throw new IllegalStateException("model " + name() + " must be built before its optimizer state is set");
     List<Weight> t = trainableWeights();
     ModelRuntime rt = runtime();
     optimizer.setState(state, paths(t), shapes(t), rt.tf(), optimizer.isBound() ? rt.session() : null);

@@ -464,9 +464,4 @@ public abstract class Optimizer {
     setPendingState(state, paths, shapes);
     if (impl != null) restorePending(tf, session);
   }
-
-  /** The step count variable, once bound. */
-  Variable<TInt64> iterationsVariable() {
-    return iterations;
-  }
 }
