@@ -4,7 +4,8 @@
                            (init_C.keras), trains K epochs and saves (k_C.keras, k_C.h5, its
                            optimizer variables in kstate_C.npz), then trains M more: kpm_C.npz
                            holds the weights of K+M continuous epochs.
-  opt_state.py resume DIR  Keras opens what jkeras saved after K epochs (j_k_C.keras) and untrained
+  opt_state.py resume DIR CASE...
+                           Keras opens what jkeras saved after K epochs (j_k_C.keras) and untrained
                            (j_init_C.keras), fails on any "Skipping variable loading" warning,
                            checks the step count and trains M more epochs: resumed_C.npz.
 """
@@ -20,7 +21,6 @@ K, M, BATCH = 3, 2, 8
 CASES = {
     "adam": lambda: keras.optimizers.Adam(0.01),
     "sgd_momentum": lambda: keras.optimizers.SGD(0.05, momentum=0.9),
-    "sgd_nesterov": lambda: keras.optimizers.SGD(0.05, momentum=0.9, nesterov=True),
     "rmsprop": lambda: keras.optimizers.RMSprop(0.01),
     "rmsprop_centered": lambda: keras.optimizers.RMSprop(0.01, momentum=0.5, centered=True),
     "adagrad": lambda: keras.optimizers.Adagrad(0.1),
@@ -29,6 +29,7 @@ CASES = {
     "nadam": lambda: keras.optimizers.Nadam(0.01),
     "ftrl": lambda: keras.optimizers.Ftrl(0.1),
     "adam_lstm": lambda: keras.optimizers.Adam(0.01),
+    "adam_bidir": lambda: keras.optimizers.Adam(0.01),
 }
 
 
@@ -36,6 +37,8 @@ def data(case):
     r = np.random.RandomState(0)
     if case.endswith("_lstm"):
         x = r.normal(size=(32, 5, 3)).astype("float32")
+    elif case.endswith("_bidir"):
+        x = r.randint(0, 10, size=(32, 6)).astype("int32")
     else:
         x = r.normal(size=(32, 4)).astype("float32")
     y = r.normal(size=(32, 2)).astype("float32")
@@ -46,6 +49,10 @@ def model(case):
     keras.utils.set_random_seed(1)
     if case.endswith("_lstm"):
         layers = [keras.Input((5, 3)), keras.layers.LSTM(4), keras.layers.Dense(2)]
+    elif case.endswith("_bidir"):
+        # Embedding, then a Bidirectional layer: forward before backward in trainable_variables.
+        layers = [keras.Input((6,), dtype="int32"), keras.layers.Embedding(10, 3),
+                  keras.layers.Bidirectional(keras.layers.GRU(2)), keras.layers.Dense(2)]
     else:
         layers = [keras.Input((4,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(2)]
     m = keras.Sequential(layers)
@@ -65,7 +72,7 @@ def save_arrays(path, arrays):
 def keras_side(d):
     for case in CASES:
         x, y = data(case)
-        np.savez(os.path.join(d, "data_%s.npz" % case), x=x, y=y)
+        np.savez(os.path.join(d, "data_%s.npz" % case), x=x.astype("float32"), y=y)
         m = model(case)
         m.save(os.path.join(d, "init_%s.keras" % case))
         fit(m, x, y, K)
@@ -89,11 +96,9 @@ def load_checked(path):
     return m
 
 
-def resume_side(d):
+def resume_side(d, cases):
     steps = K * ((32 + BATCH - 1) // BATCH)
-    for case in CASES:
-        if not os.path.exists(os.path.join(d, "j_k_%s.keras" % case)):
-            continue
+    for case in cases:
         x, y = data(case)
         m0 = load_checked(os.path.join(d, "j_init_%s.keras" % case))
         if int(m0.optimizer.iterations.numpy()) != 0:
@@ -111,4 +116,4 @@ def resume_side(d):
 if __name__ == "__main__":
     mode, d = sys.argv[1], sys.argv[2]
     os.makedirs(d, exist_ok=True)
-    keras_side(d) if mode == "keras" else resume_side(d)
+    keras_side(d) if mode == "keras" else resume_side(d, sys.argv[3:])

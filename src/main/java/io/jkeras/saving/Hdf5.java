@@ -172,7 +172,11 @@ final class Hdf5 {
     if (v != null && v.getClass().isArray()) v = Array.get(v, 0);
     if (!(v instanceof Number)) throw new KerasFormatException(d.getPath() + ": expected a number");
     double x = ((Number) v).doubleValue();
-    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      long n = ((Number) v).longValue();
+      if (n < 0) throw new KerasFormatException(d.getPath() + ": expected a step count >= 0, got " + n);
+      return n;
+    }
     if (x != Math.rint(x) || x < 0) throw new KerasFormatException(d.getPath() + ": expected a whole step count, got " + x);
     return (long) x;
   }

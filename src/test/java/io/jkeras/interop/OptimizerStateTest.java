@@ -41,8 +41,13 @@ class OptimizerStateTest {
   static final int BATCH = 8;
   static final int STEPS_PER_EPOCH = 4;
 
-  /** Cases whose updates follow Keras 3's, so that resuming must end where Keras ends. */
-  static final String[] PARITY = {"adam", "sgd_momentum", "sgd_nesterov", "rmsprop", "rmsprop_centered", "adagrad",
+  /**
+   * Cases whose training follows Keras 3's, so that resuming must end where Keras ends. Not
+   * nadam (the framework's update is not Keras 3's) nor adam_bidir (Embedding + Bidirectional
+   * GRU: 3 epochs from the same weights already differ from Keras's by ~0.06 without any saving,
+   * a training-parity matter); their state is still read exactly (forward before backward).
+   */
+  static final String[] PARITY = {"adam", "sgd_momentum", "rmsprop", "rmsprop_centered", "adagrad",
       "adadelta", "adamax", "ftrl", "adam_lstm"};
 
   /** Largest |jkeras - Keras| of a weight after K Keras epochs and M jkeras epochs (float32 math, two engines). */
@@ -96,8 +101,8 @@ class OptimizerStateTest {
    * more: = Keras K+M continuous (Nadam aside: its framework update is not Keras 3's).
    */
   @ParameterizedTest(name = "{0}: jkeras reads Keras's optimizer state and resumes = Keras continuous")
-  @ValueSource(strings = {"adam", "sgd_momentum", "sgd_nesterov", "rmsprop", "rmsprop_centered", "adagrad", "adadelta",
-      "adamax", "nadam", "ftrl", "adam_lstm"})
+  @ValueSource(strings = {"adam", "sgd_momentum", "rmsprop", "rmsprop_centered", "adagrad", "adadelta",
+      "adamax", "nadam", "ftrl", "adam_lstm", "adam_bidir"})
   void jkerasResumesKerasTraining(String c) {
     FloatArray[] xy = data(c);
     List<FloatArray> state = values(npz("kstate_" + c + ".npz"));
@@ -165,7 +170,9 @@ class OptimizerStateTest {
         continuous.put(c, m.getWeights());
       }
     }
-    String out = KerasPython.run("opt_state.py", "resume", dir.toString());
+    List<String> args = new ArrayList<>(List.of("resume", dir.toString()));
+    args.addAll(continuous.keySet());
+    String out = KerasPython.run("opt_state.py", args.toArray(new String[0]));
     assertFalse(out.contains("Skipping variable loading"), out);
     for (String c : PARITY) {
       double d = maxDiff(continuous.get(c), values(npz("resumed_" + c + ".npz")));
