@@ -211,8 +211,8 @@ public abstract class Optimizer {
   /** The framework's slot name for Keras's {@code kerasSlot}. */
   protected abstract String frameworkSlot(String kerasSlot);
 
-  /** Keras's value = framework's value times this (SGD's momentum is kept in another unit). */
-  protected float kerasScale(String kerasSlot) {
+  /** Keras's value = framework's value times this at learning rate {@code lr} (SGD's momentum is kept in another unit). */
+  protected float kerasScale(String kerasSlot, float lr) {
     return 1f;
   }
 
@@ -323,6 +323,16 @@ public abstract class Optimizer {
   public synchronized void setPendingState(OptimizerState state, List<String> paths, List<long[]> shapes) {
     String why = mismatch(state, stateLayout(paths, shapes));
     if (why != null) throw new IllegalArgumentException(className() + " state does not fit the model: " + why);
+    int perWeight = state.values().size() - kerasScalars().size();
+    for (int j = 0; j < perWeight; j++) {
+      if (kerasScale(kindOf(j, paths.size()), state.learningRate()) != 0f) continue;
+      for (float x : state.values().get(j).data()) {
+        if (x != 0f) {
+          throw new IllegalArgumentException(className() + ": variable " + state.names().get(j) + " cannot be restored at a"
+              + " learning rate of 0 (the framework keeps it divided by the learning rate)");
+        }
+      }
+    }
     setLearningRate(state.learningRate());
     pending = state;
   }
@@ -354,7 +364,7 @@ public abstract class Optimizer {
       int perWeight = layout.size() - kerasScalars().size();
       for (int j = 0; j < layout.size(); j++) {
         FloatArray v = FloatArray.fromTensor((TFloat32) res.get(j + 1));
-        float scale = j < perWeight ? kerasScale(kindOf(j, paths.size())) : 1f;
+        float scale = j < perWeight ? kerasScale(kindOf(j, paths.size()), learningRate) : 1f;
         if (scale != 1f) v = scaled(v, scale);
         names.add(layout.get(j).name);
         values.add(v);
@@ -391,20 +401,9 @@ public abstract class Optimizer {
     Map<Output<?>, Object> values = new java.util.LinkedHashMap<>();
     for (int j = 0; j < targets.size(); j++) {
       FloatArray v = s.values().get(j);
-      float scale = j < perWeight ? kerasScale(kindOf(j, boundVariables.size())) : 1f;
-      if (scale != 1f) {
-        if (scale == 0f) {
-          for (float x : v.data()) {
-            if (x != 0f) {
-              throw new IllegalArgumentException(className() + ": variable " + s.names().get(j) + " cannot be restored with a"
-                  + " learning rate of 0 (jkeras keeps it divided by the learning rate)");
-            }
-          }
-          v = scaled(v, 0f);
-        } else {
-          v = scaled(v, 1f / scale);
-        }
-      }
+      // Converted at the saved learning rate, the one Keras's values were in (zeros at rate 0: checked when set).
+      float scale = j < perWeight ? kerasScale(kindOf(j, boundVariables.size()), s.learningRate()) : 1f;
+      if (scale != 1f) v = scaled(v, scale == 0f ? 0f : 1f / scale);
       values.put(targets.get(j), v);
     }
     for (Map.Entry<Output<TFloat32>, Float> e : iterationScalars(s.iterations()).entrySet()) {

@@ -62,8 +62,8 @@ public final class SGD extends Optimizer {
    * learning rate is constant.
    */
   @Override
-  protected float kerasScale(String kerasSlot) {
-    return -learningRate;
+  protected float kerasScale(String kerasSlot, float lr) {
+    return -lr;
   }
 
   @Override

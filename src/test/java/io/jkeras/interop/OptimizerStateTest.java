@@ -183,7 +183,7 @@ class OptimizerStateTest {
 
   /** (3) jkeras's model directory, .keras and .weights.h5: save after K, load, train M = K+M continuous, exactly. */
   @ParameterizedTest(name = "{0}: jkeras model directory, .keras and .weights.h5 resume exactly")
-  @ValueSource(strings = {"adam", "sgd_momentum", "rmsprop_centered", "adagrad", "adadelta", "adamax", "nadam", "ftrl"})
+  @ValueSource(strings = {"adam", "sgd_momentum", "rmsprop_centered", "adamax", "nadam", "ftrl"})
   void jkerasFilesResumeExactly(String c) throws IOException {
     FloatArray[] xy = data(c);
     List<FloatArray> continuous;

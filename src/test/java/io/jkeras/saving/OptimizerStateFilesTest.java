@@ -116,6 +116,30 @@ class OptimizerStateFilesTest {
   }
 
   /**
+   * SGD's momentum goes from Keras's unit (m = -lr a) to TF's at the saved rate: a jkeras round
+   * trip of the state is the identity within float rounding, and a non-zero momentum saved at
+   * rate 0 (which TF's unit cannot hold) is refused when set, not at the next fit.
+   */
+  @Test
+  void sgdMomentumStateConvertsAtTheSavedRate() {
+    Keras.setRandomSeed(7);
+    Keras.clearSession();
+    try (Sequential m = new Sequential(new InputLayer(3), new Dense(2))) {
+      m.compile(new io.jkeras.optimizers.SGD(0.05f).momentum(0.9f), "mse");
+      m.fit(X, Y, epochs(1));
+      OptimizerState s = m.optimizerState();
+      assertEquals(2, s.values().size());
+      m.setOptimizerState(s);
+      OptimizerState back = m.optimizerState();
+      for (int i = 0; i < 2; i++) assertArrayEquals(s.values().get(i).data(), back.values().get(i).data(), 1e-9f);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> m.setOptimizerState(new OptimizerState(3, 0f, s.names(), s.values())));
+      assertTrue(e.getMessage().contains("learning rate of 0") && e.getMessage().contains(s.names().get(0)), e.getMessage());
+      assertEquals(0.05f, m.optimizer().learningRate());
+    }
+  }
+
+  /**
    * Keras 2's legacy .h5 (standalone Keras 2.1.3, RMSprop): optimizer_weights holds one
    * accumulator per trainable weight and no step count; they become the RMSprop velocities.
    */
