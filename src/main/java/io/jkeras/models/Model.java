@@ -326,7 +326,9 @@ public abstract class Model implements AutoCloseable {
         Output<TFloat32> g = (Output<TFloat32>) grads[i];
         gradList.add(g);
       }
-      Op train = optimizer.applyGradients(rt.graph(), gradList, vars, "train_step");
+      Op train = optimizer.applyGradients(rt.graph(), rt.tf(), gradList, vars, "train_step");
+      // A state loaded with the model (a saved Adam's moments) goes into the slots just created.
+      optimizer.restorePending(rt.tf(), rt.session());
       List<Op> constrained = new ArrayList<>();
       Ops afterUpdate = rt.tf().withControlDependencies(List.of(train));
       for (Weight w : trainable) {
@@ -662,6 +664,43 @@ public abstract class Model implements AutoCloseable {
       throw new IllegalArgumentException("model " + name() + " has " + ws.size() + " weights but " + values.size() + " values were given");
     }
     for (int i = 0; i < ws.size(); i++) ws.get(i).assign(values.get(i));
+  }
+
+  /**
+   * The optimizer's state in Keras 3's layout ({@code optimizer.variables}: iteration,
+   * learning_rate, then the slots of {@link #trainableWeights()}). Before the first training
+   * step it is the state the optimizer will start from.
+   */
+  public io.jkeras.optimizers.OptimizerState optimizerState() {
+    requireCompiled("its optimizer state is read");
+    List<Weight> t = trainableWeights();
+    return optimizer.state(optimizer.isBound() ? runtime().session() : null, paths(t), shapes(t));
+  }
+
+  /**
+   * Restores the optimizer's state (as {@link #optimizerState()} gives it, or as read from a
+   * Keras file), learning rate included, so that training resumes where it stopped. Checked
+   * against the trainable weights first; written into the slots now, or when the first train
+   * function creates them.
+   */
+  public void setOptimizerState(io.jkeras.optimizers.OptimizerState state) {
+    requireCompiled("its optimizer state is set");
+    if (!isBuilt()) throw new IllegalStateException("model " + name() + " must be built before its optimizer state is set");
+    List<Weight> t = trainableWeights();
+    ModelRuntime rt = runtime();
+    optimizer.setState(state, paths(t), shapes(t), rt.tf(), optimizer.isBound() ? rt.session() : null);
+  }
+
+  private static List<String> paths(List<Weight> ws) {
+    List<String> r = new ArrayList<>();
+    for (Weight w : ws) r.add(w.path());
+    return r;
+  }
+
+  private static List<long[]> shapes(List<Weight> ws) {
+    List<long[]> r = new ArrayList<>();
+    for (Weight w : ws) r.add(w.shape());
+    return r;
   }
 
   public long countParams() {

@@ -45,6 +45,17 @@ public final class Adadelta extends Optimizer {
   }
 
   @Override
+  protected List<String> kerasSlots() {
+    return List.of("accumulated_grad", "accumulated_delta_var");
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    return kerasSlot.equals("accumulated_grad") ? org.tensorflow.framework.optimizers.AdaDelta.ACCUMULATOR
+        : org.tensorflow.framework.optimizers.AdaDelta.ACCUMULATOR_UPDATE;
+  }
+
+  @Override
   protected void addConfig(Map<String, Object> c) {
     c.put("rho", (double) rho);
     c.put("epsilon", (double) epsilon);

@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 
@@ -35,6 +36,21 @@ public final class Adagrad extends Optimizer {
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
     // Keras 3's rule, epsilon included, not TF's ApplyAdagrad (see KerasAdagradUpdate).
     return new KerasAdagradUpdate(graph, lr, initialAccumulatorValue, epsilon, this::firstSlotCreation);
+  }
+
+  @Override
+  protected List<String> kerasSlots() {
+    return List.of("accumulator");
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    return KerasAdagradUpdate.ACCUMULATOR;
+  }
+
+  @Override
+  protected float initialSlotValue(String kerasSlot) {
+    return initialAccumulatorValue;
   }
 
   @Override

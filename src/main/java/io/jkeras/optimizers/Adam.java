@@ -42,9 +42,10 @@ public final class Adam extends Optimizer {
     return "Adam";
   }
 
+  private final BetaPowers powers = new BetaPowers();
+
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
-    BetaPowers powers = new BetaPowers();
     return new org.tensorflow.framework.optimizers.Adam(graph, lr, beta1, beta2, epsilon) {
       @Override
       protected void createSlots(List<Output<? extends TType>> variables) {
@@ -62,6 +63,23 @@ public final class Adam extends Optimizer {
         return powers.finish(graph, tf, updateOperations, name);
       }
     };
+  }
+
+  @Override
+  protected List<String> kerasSlots() {
+    return List.of("momentum", "velocity");
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    return kerasSlot.equals("momentum") ? org.tensorflow.framework.optimizers.Adam.FIRST_MOMENT
+        : org.tensorflow.framework.optimizers.Adam.SECOND_MOMENT;
+  }
+
+  // Keras derives the bias correction from the step count; the framework keeps beta powers.
+  @Override
+  protected Map<Output<org.tensorflow.types.TFloat32>, Float> iterationScalars(long steps) {
+    return powers.afterSteps(steps);
   }
 
   @Override

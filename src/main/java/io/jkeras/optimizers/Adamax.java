@@ -42,9 +42,10 @@ public final class Adamax extends Optimizer {
     return "Adamax";
   }
 
+  private final BetaPowers powers = new BetaPowers();
+
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
-    BetaPowers powers = new BetaPowers();
     return new org.tensorflow.framework.optimizers.Adamax(graph, lr, beta1, beta2, epsilon) {
       @Override
       protected void createSlots(List<Output<? extends TType>> variables) {
@@ -61,6 +62,23 @@ public final class Adamax extends Optimizer {
         return powers.finish(graph, tf, updateOperations, name);
       }
     };
+  }
+
+  /** Keras's "norm" is the exponentially weighted infinity norm, the framework's "v". */
+  @Override
+  protected List<String> kerasSlots() {
+    return List.of("momentum", "norm");
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    return kerasSlot.equals("momentum") ? org.tensorflow.framework.optimizers.Adamax.FIRST_MOMENT
+        : org.tensorflow.framework.optimizers.Adamax.SECOND_MOMENT;
+  }
+
+  @Override
+  protected Map<Output<org.tensorflow.types.TFloat32>, Float> iterationScalars(long steps) {
+    return powers.afterSteps(steps);
   }
 
   @Override

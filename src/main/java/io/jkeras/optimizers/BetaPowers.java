@@ -55,6 +55,21 @@ final class BetaPowers {
     throw new IllegalStateException("framework optimizer: variable '" + suffix + "' not found");
   }
 
+  /**
+   * The powers' values once {@code steps} steps are done: the framework starts them at beta (the
+   * bias correction of step 1) and multiplies by beta after each step, so beta^(steps + 1).
+   */
+  java.util.Map<Output<TFloat32>, Float> afterSteps(long steps) {
+    java.util.Map<Output<TFloat32>, Float> r = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < powers.size(); i++) r.put(powers.get(i), (float) Math.pow(betas.get(i), steps + 1.0));
+    return r;
+  }
+
+  /** The variables found. */
+  List<Output<TFloat32>> variables() {
+    return java.util.Collections.unmodifiableList(powers);
+  }
+
   /** What {@code Optimizer.finish} does, with the power updates after {@code updates}. */
   Op finish(Graph graph, Ops tf, List<Op> updates, String name) {
     List<Op> all = new ArrayList<>(updates);

@@ -79,6 +79,22 @@ public final class Ftrl extends Optimizer {
   }
 
   @Override
+  protected List<String> kerasSlots() {
+    return List.of("accumulator", "linear");
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    return kerasSlot.equals("accumulator") ? org.tensorflow.framework.optimizers.Ftrl.ACCUMULATOR
+        : org.tensorflow.framework.optimizers.Ftrl.LINEAR_ACCUMULATOR;
+  }
+
+  @Override
+  protected float initialSlotValue(String kerasSlot) {
+    return kerasSlot.equals("accumulator") ? initialAccumulatorValue : 0f;
+  }
+
+  @Override
   protected void addConfig(Map<String, Object> c) {
     c.put("learning_rate_power", (double) learningRatePower);
     c.put("initial_accumulator_value", (double) initialAccumulatorValue);

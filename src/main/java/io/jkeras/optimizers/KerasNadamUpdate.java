@@ -111,6 +111,16 @@ final class KerasNadamUpdate extends KerasUpdate {
     return NoOp.create(new OpScope(graph).withName(name).withControlDependencies(all));
   }
 
+  /** Keras's u_product, once the slots exist. */
+  Output<TFloat32> uProduct() {
+    return uProduct == null ? null : uProduct.asOutput();
+  }
+
+  /** This rule's step count (float, for the schedule's powers), once the slots exist. */
+  Output<TFloat32> iterations() {
+    return iterations == null ? null : iterations.asOutput();
+  }
+
   @Override
   public String getOptimizerName() {
     return "Nadam";

@@ -1,6 +1,10 @@
 package io.jkeras.optimizers;
 
+import io.jkeras.data.FloatArray;
+import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,8 +15,15 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
+import org.tensorflow.Result;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -26,6 +37,10 @@ import org.tensorflow.types.family.TType;
  *   <li>The learning rate can change between steps (schedulers, ReduceLROnPlateau): the framework
  *       bakes it into constants, so the optimizer is built with a sentinel rate and the constants
  *       holding it are fed with the current rate at every step.</li>
+ *   <li>A step count ({@code iterations}) and the state in Keras 3's layout
+ *       ({@link #stateLayout}, {@link OptimizerState}): saved with a model and restored into
+ *       the framework's slots, so that training resumes where it stopped. State set before the
+ *       slots exist is held and written when the first train function creates them.</li>
  * </ul>
  */
 public abstract class Optimizer {
@@ -38,6 +53,11 @@ public abstract class Optimizer {
   private final List<Output<TFloat32>> lrFeeds = new ArrayList<>();
   private TFloat32 lrTensor;
   private float lrTensorValue = Float.NaN;
+  private Variable<TInt64> iterations;
+  private List<Output<TFloat32>> boundVariables;
+  private OptimizerState pending;
+  private final Map<Output<?>, Placeholder<?>> stateInputs = new HashMap<>();
+  private final Map<Output<?>, Op> stateAssigns = new HashMap<>();
 
   protected Optimizer(float learningRate) {
     this.learningRate = learningRate;
@@ -86,20 +106,31 @@ public abstract class Optimizer {
    * Builds the op that applies {@code gradients} to {@code variables}. Called once per train
    * function; every call shares the same slots.
    */
-  public synchronized Op applyGradients(Graph graph, List<Output<TFloat32>> gradients,
+  public synchronized Op applyGradients(Graph graph, Ops tf, List<Output<TFloat32>> gradients,
       List<Output<TFloat32>> variables, String name) {
-    if (impl == null) impl = create(graph, SENTINEL_LR);
+    if (impl == null) {
+      impl = create(graph, SENTINEL_LR);
+      boundVariables = List.copyOf(variables);
+      Ops init = tf.withInitScope();
+      iterations = init.withName("optimizer_iterations").variable(Shape.scalar(), TInt64.class);
+      init.assign(iterations, init.constant(0L));
+    } else if (!variables.equals(boundVariables)) {
+      throw new IllegalStateException(className() + ": every train function must update the same weights");
+    }
     Set<String> before = constNames(graph);
     List<org.tensorflow.framework.optimizers.Optimizer.GradAndVar<? extends TType>> pairs = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       pairs.add(new org.tensorflow.framework.optimizers.Optimizer.GradAndVar<>(gradients.get(i), variables.get(i)));
     }
-    Op op = impl.applyGradients(pairs, name);
+    Op update = impl.applyGradients(pairs, name + "_update");
     findLearningRateConstants(graph, before);
     if (lrFeeds.isEmpty()) {
       throw new IllegalStateException(className() + ": the learning rate could not be found in the graph built by the framework optimizer");
     }
-    return op;
+    // Keras counts a step once its update is done.
+    Ops after = tf.withControlDependencies(List.of(update));
+    Op count = after.assignAdd(iterations, after.constant(1L));
+    return tf.withName(name).withControlDependencies(List.of(update, count)).noOp();
   }
 
   private static Set<String> constNames(Graph graph) {
@@ -163,4 +194,274 @@ public abstract class Optimizer {
     return impl != null;
   }
 
+
+  // ----- state in Keras 3's layout -----
+
+  /** Keras's per-weight variables of this configuration, in the order Keras creates them ("momentum", "velocity"). */
+  protected abstract List<String> kerasSlots();
+
+  /**
+   * Whether Keras creates the slots weight by weight (Adam: m0, v0, m1, v1...) rather than
+   * slot kind by slot kind (RMSprop: every velocity, then every momentum): Keras 3 interleaves
+   * the slots created by one {@code add_optimizer_variables} call.
+   */
+  protected boolean interleaved() {
+    return true;
+  }
+
+  /** The framework's slot name for Keras's {@code kerasSlot}. */
+  protected abstract String frameworkSlot(String kerasSlot);
+
+  /** Keras's value = framework's value times this at learning rate {@code lr} (SGD's momentum is kept in another unit). */
+  protected float kerasScale(String kerasSlot, float lr) {
+    return 1f;
+  }
+
+  /** A fresh slot's value (Adagrad's accumulator starts at initial_accumulator_value). */
+  protected float initialSlotValue(String kerasSlot) {
+    return 0f;
+  }
+
+  /** Keras's scalar variables after the slots (Nadam's u_product), by name. */
+  protected List<String> kerasScalars() {
+    return List.of();
+  }
+
+  /** Their initial values. */
+  protected float initialScalarValue(String name) {
+    return 0f;
+  }
+
+  /** The framework's variables holding {@link #kerasScalars()}, once bound. */
+  protected List<Output<TFloat32>> scalarVariables() {
+    return List.of();
+  }
+
+  /** Framework scalars that follow from the step count (Adam's beta powers), with their values after {@code steps} steps. */
+  protected Map<Output<TFloat32>, Float> iterationScalars(long steps) {
+    return Map.of();
+  }
+
+  /**
+   * The Keras 3 variables after {@code iteration} and {@code learning_rate} for trainable
+   * weights {@code paths} of {@code shapes} (Keras's {@code model.trainable_variables}).
+   */
+  public List<OptimizerState.Slot> stateLayout(List<String> paths, List<long[]> shapes) {
+    List<OptimizerState.Slot> r = new ArrayList<>();
+    List<String> kinds = kerasSlots();
+    if (interleaved()) {
+      for (int i = 0; i < paths.size(); i++) {
+        for (String k : kinds) r.add(new OptimizerState.Slot(slotName(paths.get(i), k), shapes.get(i), k, i));
+      }
+    } else {
+      for (String k : kinds) {
+        for (int i = 0; i < paths.size(); i++) r.add(new OptimizerState.Slot(slotName(paths.get(i), k), shapes.get(i), k, i));
+      }
+    }
+    for (String n : kerasScalars()) r.add(new OptimizerState.Slot(n, new long[0], null, -1));
+    return r;
+  }
+
+  private static String slotName(String path, String kind) {
+    return path.replace('/', '_') + "_" + kind;
+  }
+
+  /** The state of a fresh optimizer (what Keras's {@code optimizer.build} creates). */
+  public OptimizerState initialState(List<String> paths, List<long[]> shapes) {
+    List<OptimizerState.Slot> layout = stateLayout(paths, shapes);
+    List<String> names = new ArrayList<>();
+    List<FloatArray> values = new ArrayList<>();
+    int perWeight = layout.size() - kerasScalars().size();
+    for (int j = 0; j < layout.size(); j++) {
+      OptimizerState.Slot s = layout.get(j);
+      float v = j < perWeight ? initialSlotValue(kindOf(j, paths.size())) : initialScalarValue(s.name);
+      names.add(s.name);
+      values.add(filled(s.shape, v));
+    }
+    return new OptimizerState(0, learningRate, names, values);
+  }
+
+  private static FloatArray filled(long[] shape, float v) {
+    float[] d = new float[Math.toIntExact(Shapes.product(shape))];
+    Arrays.fill(d, v);
+    return new FloatArray(d, shape.length == 0 ? new long[] {1} : shape);
+  }
+
+  /** The Keras slot kind of per-weight entry {@code j} of the layout. */
+  private String kindOf(int j, int weights) {
+    List<String> kinds = kerasSlots();
+    return interleaved() ? kinds.get(j % kinds.size()) : kinds.get(j / weights);
+  }
+
+  /** The trainable weight of per-weight entry {@code j}. */
+  private int weightOf(int j, int weights) {
+    return interleaved() ? j / kerasSlots().size() : j % weights;
+  }
+
+  /**
+   * Null if {@code state} fits {@code layout}, else why not (the first variable that differs).
+   * Shapes (1) and () are the same here, as FloatArray holds a scalar as (1).
+   */
+  public static String mismatch(OptimizerState state, List<OptimizerState.Slot> layout) {
+    if (state.values().size() != layout.size()) {
+      return "it has " + (state.values().size() + 2) + " variables where the optimizer has " + (layout.size() + 2);
+    }
+    for (int j = 0; j < layout.size(); j++) {
+      long[] want = layout.get(j).shape;
+      long[] got = state.values().get(j).shape();
+      if (!Arrays.equals(want.length == 0 ? new long[] {1} : want, got)) {
+        return "variable " + (j + 2) + " (" + layout.get(j).name + ") has shape " + Shapes.toString(got)
+            + " where the optimizer needs " + Shapes.toString(want);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Sets the state to restore (the learning rate at once, as Keras restores its learning_rate
+   * variable); the variables are written when the slots exist ({@link #restorePending}).
+   */
+  public synchronized void setPendingState(OptimizerState state, List<String> paths, List<long[]> shapes) {
+    String why = mismatch(state, stateLayout(paths, shapes));
+    if (why != null) throw new IllegalArgumentException(className() + " state does not fit the model: " + why);
+    int perWeight = state.values().size() - kerasScalars().size();
+    for (int j = 0; j < perWeight; j++) {
+      if (kerasScale(kindOf(j, paths.size()), state.learningRate()) != 0f) continue;
+      for (float x : state.values().get(j).data()) {
+        if (x != 0f) {
+          throw new IllegalArgumentException(className() + ": variable " + state.names().get(j) + " cannot be restored at a"
+              + " learning rate of 0 (the framework keeps it divided by the learning rate)");
+        }
+      }
+    }
+    setLearningRate(state.learningRate());
+    pending = state;
+  }
+
+  /** Writes a state held by {@link #setPendingState} into the slots, once they exist. */
+  public synchronized void restorePending(Ops tf, Session session) {
+    if (pending == null || impl == null) return;
+    OptimizerState s = pending;
+    pending = null;
+    write(s, tf, session);
+  }
+
+  /** The current state (a pending one, or a fresh one before the first train function). */
+  public synchronized OptimizerState state(Session session, List<String> paths, List<long[]> shapes) {
+    if (impl == null) return pending != null ? pending : initialState(paths, shapes);
+    if (pending != null) return pending;
+    if (paths.size() != boundVariables.size()) {
+      throw new IllegalArgumentException(className() + " updates " + boundVariables.size() + " weights, not " + paths.size());
+    }
+    List<OptimizerState.Slot> layout = stateLayout(paths, shapes);
+    List<Output<TFloat32>> sources = sources(layout.size());
+    Session.Runner r = session.runner().fetch(iterations);
+    for (Output<TFloat32> o : sources) r.fetch(o);
+    List<String> names = new ArrayList<>();
+    List<FloatArray> values = new ArrayList<>();
+    long steps;
+    try (Result res = r.run()) {
+      steps = ((TInt64) res.get(0)).getObject();
+      int perWeight = layout.size() - kerasScalars().size();
+      for (int j = 0; j < layout.size(); j++) {
+        FloatArray v = FloatArray.fromTensor((TFloat32) res.get(j + 1));
+        float scale = j < perWeight ? kerasScale(kindOf(j, paths.size()), learningRate) : 1f;
+        if (scale != 1f) v = scaled(v, scale);
+        names.add(layout.get(j).name);
+        values.add(v);
+      }
+    }
+    return new OptimizerState(steps, learningRate, names, values);
+  }
+
+  /** The framework variable behind each layout entry. */
+  private List<Output<TFloat32>> sources(int size) {
+    List<Output<TFloat32>> r = new ArrayList<>();
+    int weights = boundVariables.size();
+    int perWeight = size - kerasScalars().size();
+    for (int j = 0; j < perWeight; j++) {
+      String kind = kindOf(j, weights);
+      Output<TFloat32> var = boundVariables.get(weightOf(j, weights));
+      Variable<TFloat32> slot = impl.getSlot(var, frameworkSlot(kind)).orElseThrow(() -> new IllegalStateException(
+          className() + ": the framework optimizer has no slot '" + frameworkSlot(kind) + "' for " + var.op().name()));
+      r.add(slot.asOutput());
+    }
+    r.addAll(scalarVariables());
+    return r;
+  }
+
+  private static FloatArray scaled(FloatArray a, float k) {
+    float[] d = a.data().clone();
+    for (int i = 0; i < d.length; i++) d[i] *= k;
+    return new FloatArray(d, a.shape());
+  }
+
+  private void write(OptimizerState s, Ops tf, Session session) {
+    int perWeight = s.values().size() - kerasScalars().size();
+    List<Output<TFloat32>> targets = sources(s.values().size());
+    Map<Output<?>, Object> values = new java.util.LinkedHashMap<>();
+    for (int j = 0; j < targets.size(); j++) {
+      FloatArray v = s.values().get(j);
+      // Converted at the saved learning rate, the one Keras's values were in (zeros at rate 0: checked when set).
+      float scale = j < perWeight ? kerasScale(kindOf(j, boundVariables.size()), s.learningRate()) : 1f;
+      if (scale != 1f) v = scaled(v, scale == 0f ? 0f : 1f / scale);
+      values.put(targets.get(j), v);
+    }
+    for (Map.Entry<Output<TFloat32>, Float> e : iterationScalars(s.iterations()).entrySet()) {
+      values.put(e.getKey(), new FloatArray(new float[] {e.getValue()}, 1));
+    }
+    values.put(iterations.asOutput(), s.iterations());
+    Session.Runner r = session.runner();
+    List<AutoCloseable> tensors = new ArrayList<>();
+    try {
+      for (Map.Entry<Output<?>, Object> e : values.entrySet()) {
+        Output<?> target = e.getKey();
+        Placeholder<?> in = stateInputs.get(target);
+        if (in == null) {
+          Ops st = tf.withSubScope("optimizer_state");
+          if (target.type() == TInt64.class) {
+            @SuppressWarnings("unchecked")
+            Output<TInt64> t = (Output<TInt64>) target;
+            Placeholder<TInt64> p = st.placeholder(TInt64.class, Placeholder.shape(t.shape()));
+            stateAssigns.put(target, st.assign(t, p));
+            in = p;
+          } else {
+            @SuppressWarnings("unchecked")
+            Output<TFloat32> t = (Output<TFloat32>) target;
+            Placeholder<TFloat32> p = st.placeholder(TFloat32.class, Placeholder.shape(t.shape()));
+            stateAssigns.put(target, st.assign(t, p));
+            in = p;
+          }
+          stateInputs.put(target, in);
+        }
+        Object v = e.getValue();
+        if (v instanceof Long) {
+          TInt64 t = TInt64.scalarOf((Long) v);
+          tensors.add(t);
+          r.feed(in, t);
+        } else {
+          FloatArray a = (FloatArray) v;
+          TFloat32 t = TFloat32.tensorOf(target.shape(), DataBuffers.of(a.data(), true, false));
+          tensors.add(t);
+          r.feed(in, t);
+        }
+        r.addTarget(stateAssigns.get(target));
+      }
+      r.run();
+    } finally {
+      for (AutoCloseable t : tensors) {
+        try {
+          t.close();
+        } catch (Exception ex) {
+          throw new IllegalStateException(ex);
+        }
+      }
+    }
+  }
+
+  /** Writes {@code state} now if the slots exist, else holds it until they do. */
+  public synchronized void setState(OptimizerState state, List<String> paths, List<long[]> shapes, Ops tf, Session session) {
+    setPendingState(state, paths, shapes);
+    if (impl != null) restorePending(tf, session);
+  }
 }

@@ -74,6 +74,33 @@ public final class RMSprop extends Optimizer {
     };
   }
 
+  /**
+   * Keras has a momentum slot only with momentum > 0 (the framework always has one: with
+   * momentum 0 it holds the last step, which the next step overwrites).
+   */
+  @Override
+  protected List<String> kerasSlots() {
+    List<String> r = new java.util.ArrayList<>(List.of("velocity"));
+    if (momentum > 0) r.add("momentum");
+    if (centered) r.add("average_gradient");
+    return r;
+  }
+
+  /** Keras 3 creates each kind for every weight before the next kind. */
+  @Override
+  protected boolean interleaved() {
+    return false;
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    switch (kerasSlot) {
+      case "velocity": return org.tensorflow.framework.optimizers.RMSProp.RMS;
+      case "momentum": return org.tensorflow.framework.optimizers.RMSProp.MOMENTUM;
+      default: return org.tensorflow.framework.optimizers.RMSProp.MG;
+    }
+  }
+
   @Override
   protected void addConfig(Map<String, Object> c) {
     c.put("rho", (double) rho);

@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 
@@ -38,6 +39,16 @@ public final class SGD extends Optimizer {
     if (momentum == 0) return new org.tensorflow.framework.optimizers.GradientDescent(graph, lr);
     // Keras 3's velocity rule, not TF's ApplyMomentum (see KerasMomentumUpdate).
     return new KerasMomentumUpdate(graph, lr, momentum, nesterov, this::firstSlotCreation);
+  }
+
+  @Override
+  protected List<String> kerasSlots() {
+    return momentum != 0 ? List.of("momentum") : List.of();
+  }
+
+  @Override
+  protected String frameworkSlot(String kerasSlot) {
+    return KerasMomentumUpdate.MOMENTUM; // Keras's own velocity, in weight units
   }
 
   @Override

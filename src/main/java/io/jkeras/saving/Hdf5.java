@@ -162,6 +162,25 @@ final class Hdf5 {
     return new FloatArray(data, shape.length == 0 ? new long[] {1} : shape);
   }
 
+  /** Reads a scalar integer dataset (Keras's iteration: int64, or int32 from JAX); a float one must hold a whole number. */
+  static long readInteger(Dataset d) {
+    long[] shape = shape(d);
+    if (Shapes.product(shape) != 1) {
+      throw new KerasFormatException(d.getPath() + ": expected a scalar, the dataset has shape " + Shapes.toString(shape));
+    }
+    Object v = shape.length == 0 ? d.getData() : d.getDataFlat();
+    if (v != null && v.getClass().isArray()) v = Array.get(v, 0);
+    if (!(v instanceof Number)) throw new KerasFormatException(d.getPath() + ": expected a number");
+    double x = ((Number) v).doubleValue();
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      long n = ((Number) v).longValue();
+      if (n < 0) throw new KerasFormatException(d.getPath() + ": expected a step count >= 0, got " + n);
+      return n;
+    }
+    if (x != Math.rint(x) || x < 0) throw new KerasFormatException(d.getPath() + ": expected a whole step count, got " + x);
+    return (long) x;
+  }
+
   // ----- writing -----
 
   /** A group to be written: string attributes, then children (groups or datasets) in insertion order. */
@@ -185,6 +204,13 @@ final class Hdf5 {
     }
 
     void dataset(String name, FloatArray value) {
+      if (children.containsKey(name)) throw new IllegalStateException("'" + name + "' already exists");
+      children.put(name, value);
+    }
+
+    /** A scalar dataset: int64 for a Long, float32 for a Float (Keras's iteration and learning_rate). */
+    void scalar(String name, Number value) {
+      if (!(value instanceof Long) && !(value instanceof Float)) throw new IllegalArgumentException("scalar must be a Long or a Float");
       if (children.containsKey(name)) throw new IllegalStateException("'" + name + "' already exists");
       children.put(name, value);
     }
@@ -215,6 +241,8 @@ final class Hdf5 {
     for (Map.Entry<String, Object> c : t.children.entrySet()) {
       if (c.getValue() instanceof Tree) {
         fill(g.putGroup(c.getKey()), (Tree) c.getValue());
+      } else if (c.getValue() instanceof Number) {
+        g.putDataset(c.getKey(), c.getValue());
       } else {
         g.putDataset(c.getKey(), nested((FloatArray) c.getValue()));
       }

@@ -38,9 +38,9 @@ import java.util.Locale;
  * scaled so that Keras 3's hard_sigmoid computes the same ({@link KerasWeights#keras3Value});
  * {@code .weights.h5} files hold the weights unchanged.
  *
- * <p>Not written yet: the optimizer state (Keras's {@code optimizer/vars}), so training resumed
- * from a saved file starts with fresh optimizer slots (Keras warns "Skipping variable loading
- * for optimizer" when it opens such a file, and loads the rest). HDF5 string attributes are
+ * <p>A compiled model's optimizer state (step count, learning rate, slots) is written and read
+ * where Keras puts it ({@link OptimizerWeights}), so training resumes where it stopped, in
+ * Keras or in jkeras. HDF5 string attributes are
  * written as fixed-length UTF-8 strings where h5py writes variable-length ones: same names and
  * values, which Keras does not read back anyway.
  *
@@ -83,7 +83,12 @@ public final class KerasModels {
     Sequential m = KerasJson.fromTree(root, -1);
     try {
       loadWeights(m, weights);
-      if (compile) compile(m, root.get("compile_config"), config + ": compile_config");
+      if (compile) {
+        compile(m, root.get("compile_config"), config + ": compile_config");
+        try (HdfFile hdf = Hdf5.open(weights, "a Keras weights file (.weights.h5 or .h5)")) {
+          OptimizerWeights.readKeras3(m, hdf, weights);
+        }
+      }
       return m;
     } catch (RuntimeException e) {
       m.close();
@@ -109,12 +114,16 @@ public final class KerasModels {
       }
       Sequential m = fromConfig(root, major, file + ": config.json");
       try {
+        Path inner = Path.of(file + "!/" + KerasArchive.WEIGHTS);
         try (HdfFile hdf = Hdf5.open(c.weights, "model.weights.h5")) {
-          KerasWeights.load(m, hdf, Path.of(file + "!/" + KerasArchive.WEIGHTS));
+          KerasWeights.load(m, hdf, inner);
+          if (compile) {
+            compile(m, root.get("compile_config"), file + ": compile_config");
+            OptimizerWeights.readKeras3(m, hdf, inner);
+          }
         } catch (KerasFormatException e) {
-          throw new KerasFormatException(e.getMessage().replace(c.weights.toString(), file + "!/" + KerasArchive.WEIGHTS), e);
+          throw new KerasFormatException(e.getMessage().replace(c.weights.toString(), inner.toString()), e);
         }
-        if (compile) compile(m, root.get("compile_config"), file + ": compile_config");
         return m;
       } catch (RuntimeException e) {
         m.close();
@@ -167,6 +176,7 @@ public final class KerasModels {
             throw new KerasFormatException(file + ": training_config: " + e.getMessage(), e);
           }
           compile(m, compileConfigOf(tc), file + ": training_config");
+          OptimizerWeights.readLegacy(m, hdf, file);
         }
         return m;
       } catch (RuntimeException e) {
@@ -239,6 +249,8 @@ public final class KerasModels {
   public static void loadWeights(Sequential model, Path weights) {
     try (HdfFile hdf = Hdf5.open(weights, "a Keras weights file (.weights.h5 or .h5)")) {
       KerasWeights.load(model, hdf, weights);
+      // As Keras's load_weights: a compiled model also gets the file's optimizer state.
+      OptimizerWeights.readKeras3(model, hdf, weights);
     }
   }
 
@@ -250,6 +262,7 @@ public final class KerasModels {
           + " as legacy weights files)");
     }
     Hdf5.Tree tree = KerasWeights.keras3Tree(model, false);
+    OptimizerWeights.write(tree, model);
     atomicWrite(file, tmp -> Hdf5.write(tree, tmp));
   }
 
@@ -261,6 +274,7 @@ public final class KerasModels {
       throw new IllegalArgumentException(file + ": the file name must end in .keras (keras.models.load_model requires it)");
     }
     Hdf5.Tree tree = KerasWeights.keras3Tree(model, true);
+    OptimizerWeights.write(tree, model);
     String config = KerasJson.write(model, false); // the weights below carry Keras 2's hard_sigmoid, if any
     String metadata = metadata();
     atomicWrite(file, tmp -> {

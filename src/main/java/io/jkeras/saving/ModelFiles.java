@@ -1,10 +1,12 @@
 package io.jkeras.saving;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jkeras.backend.Weight;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npz;
 import io.jkeras.models.Sequential;
+import io.jkeras.optimizers.OptimizerState;
 import io.jkeras.utils.Shapes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,12 +21,17 @@ import java.util.stream.Stream;
 /**
  * jkeras's own model directory: {@code model.json} (Keras 3 JSON with compile_config) and
  * {@code weights.npz} (one array per weight, keyed by Keras path "lstm/kernel", in
- * {@code model.weights} order: {@code numpy.load} reads it). Written to a temporary directory and
+ * {@code model.weights} order: {@code numpy.load} reads it); for a compiled model also the
+ * optimizer's state in Keras 3's layout: {@code optimizer.json} (class_name, iterations,
+ * learning_rate, variables: the names of the others) and {@code optimizer.npz} (those
+ * variables, keyed by Keras name "dense_kernel_momentum", in Keras's order). Written to a temporary directory and
  * renamed into place, so a crash never leaves a half-written model where a good one was.
  */
 public final class ModelFiles {
   public static final String CONFIG = "model.json";
   public static final String WEIGHTS = "weights.npz";
+  public static final String OPTIMIZER = "optimizer.json";
+  public static final String OPTIMIZER_WEIGHTS = "optimizer.npz";
 
   private ModelFiles() {}
 
@@ -63,6 +70,7 @@ public final class ModelFiles {
           }
         }
         Npz.write(tmp.resolve(WEIGHTS), w);
+        if (model.isCompiled()) writeOptimizer(model, tmp);
         for (Map.Entry<String, String> e : extraFiles.entrySet()) Files.writeString(tmp.resolve(e.getKey()), e.getValue());
         replace(tmp, abs);
       } finally {
@@ -71,6 +79,74 @@ public final class ModelFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save model to " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void writeOptimizer(Sequential model, Path dir) throws IOException {
+    OptimizerState s = model.optimizerState();
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("class_name", model.optimizer().className());
+    meta.put("iterations", s.iterations());
+    meta.put("learning_rate", (double) s.learningRate());
+    meta.put("variables", s.names());
+    Files.writeString(dir.resolve(OPTIMIZER), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+    Map<String, FloatArray> arrays = new LinkedHashMap<>();
+    for (int i = 0; i < s.values().size(); i++) arrays.put(s.names().get(i), s.values().get(i));
+    Npz.write(dir.resolve(OPTIMIZER_WEIGHTS), arrays);
+  }
+
+  /** Restores the optimizer state saved by {@link #writeOptimizer}, checking every name and shape first. */
+  private static void readOptimizer(Sequential m, Path dir) {
+    Path json = dir.resolve(OPTIMIZER);
+    Path npz = dir.resolve(OPTIMIZER_WEIGHTS);
+    JsonNode meta;
+    Map<String, FloatArray> arrays;
+    try {
+      meta = new ObjectMapper().readTree(Files.readString(json));
+      arrays = Files.isRegularFile(npz) ? Npz.read(npz) : Map.of();
+    } catch (IOException e) {
+      throw new KerasFormatException(json + ": cannot read: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new KerasFormatException(e.getMessage(), e);
+    }
+    String cls = meta.path("class_name").asText();
+    if (!cls.equals(m.optimizer().className())) {
+      throw new KerasFormatException(json + ": the state of a " + cls + " optimizer, but model.json compiles with "
+          + m.optimizer().className());
+    }
+    if (!meta.path("iterations").canConvertToLong() || !meta.path("learning_rate").isNumber() || !meta.path("variables").isArray()) {
+      throw new KerasFormatException(json + ": needs iterations, learning_rate and variables");
+    }
+    List<String> paths = new java.util.ArrayList<>();
+    List<long[]> shapes = new java.util.ArrayList<>();
+    for (Weight w : m.trainableWeights()) {
+      paths.add(w.path());
+      shapes.add(w.shape());
+    }
+    List<OptimizerState.Slot> layout = m.optimizer().stateLayout(paths, shapes);
+    JsonNode names = meta.get("variables");
+    if (names.size() != layout.size() || arrays.size() != layout.size()) {
+      throw new KerasFormatException(json + ": " + names.size() + " optimizer variables (" + arrays.size() + " in " + OPTIMIZER_WEIGHTS
+          + ") but " + m.optimizer().className() + " has " + layout.size() + " for this model");
+    }
+    List<String> keep = new java.util.ArrayList<>();
+    List<FloatArray> values = new java.util.ArrayList<>();
+    for (int i = 0; i < layout.size(); i++) {
+      OptimizerState.Slot slot = layout.get(i);
+      String name = names.get(i).asText();
+      FloatArray v = arrays.get(name);
+      if (!name.equals(slot.name) || v == null) {
+        throw new KerasFormatException(npz + ": optimizer variable " + i + " is '" + name + "'" + (v == null ? " (missing)" : "")
+            + ", expected '" + slot.name + "'");
+      }
+      long[] want = slot.shape.length == 0 ? new long[] {1} : slot.shape;
+      if (!java.util.Arrays.equals(want, v.shape())) {
+        throw new KerasFormatException(npz + ": " + name + " has shape " + Shapes.toString(v.shape()) + " but the optimizer needs "
+            + Shapes.toString(slot.shape));
+      }
+      keep.add(name);
+      values.add(v);
+    }
+    m.setOptimizerState(new OptimizerState(meta.get("iterations").asLong(), (float) meta.get("learning_rate").asDouble(), keep, values));
   }
 
   /** Moves {@code tmp} to {@code target}, replacing an existing directory only once the new one is complete. */
@@ -131,7 +207,10 @@ public final class ModelFiles {
         }
         w.assign(e.getValue());
       }
-      if (root.has("compile_config")) KerasJson.compile(m, root.get("compile_config"));
+      if (root.has("compile_config")) {
+        KerasJson.compile(m, root.get("compile_config"));
+        if (Files.isRegularFile(dir.resolve(OPTIMIZER))) readOptimizer(m, dir);
+      }
       return m;
     } catch (RuntimeException e) {
       m.close();

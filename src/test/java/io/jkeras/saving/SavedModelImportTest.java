@@ -68,7 +68,7 @@ class SavedModelImportTest {
 
   /**
    * A jkeras model exported mid-training and reopened continues exactly as the uninterrupted
-   * run (SGD carries no optimizer state; Adam's moments are not exported yet).
+   * run (SGD carries no optimizer state; a SavedModel holds none, as Keras's export).
    */
   @Test
   void exportReloadContinueEqualsUninterrupted() throws Exception {
