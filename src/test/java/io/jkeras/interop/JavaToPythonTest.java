@@ -49,13 +49,10 @@ import org.junit.jupiter.api.Test;
  * Stateful models are checked batch after batch from fresh state, as Keras's {@code predict}
  * carries state across the batches of one call.
  *
- * <p>Optimizer-state warnings from {@code load_model} ("Skipping variable loading for optimizer")
- * are recorded, not failed: saving optimizer state is another change in progress. Once it lands,
- * set {@link #ALLOW_OPTIMIZER_WARNINGS} to false so that any skipped variable fails the test.
+ * <p>Any "Skipping variable loading" warning from {@code load_model} fails the test, for layers
+ * and for the optimizer (whose state jkeras writes where Keras 3 reads it).
  */
 class JavaToPythonTest {
-  /** Flip to false once .keras files carry optimizer state (issue 11, optimizer-state part). */
-  static final boolean ALLOW_OPTIMIZER_WARNINGS = true;
   static final double TOLERANCE = 1e-5;
   static final List<String> CHECKS = List.of("load_model", "json_load_weights", "signature_serving_default",
       "tfsm_serving_default", "sm_serve", "tfsm_serve");
@@ -140,11 +137,11 @@ class JavaToPythonTest {
       for (JsonNode w : c.get("layer_warnings")) failures.add(name + " load_model warned: " + w.asText());
       for (JsonNode w : c.get("optimizer_warnings")) optimizerWarnings.add(name + ": " + w.asText());
     }
-    if (!ALLOW_OPTIMIZER_WARNINGS) for (String w : optimizerWarnings) failures.add("optimizer warning " + w);
+    for (String w : optimizerWarnings) failures.add("optimizer warning " + w);
     System.out.println(out.trim());
     System.out.println("Java -> Python: " + cases.size() + " models x " + CHECKS.size() + " checks, " + passed
         + " within " + TOLERANCE + " (max abs error " + worst + "), known differences not run: " + known
-        + "; optimizer-state warnings (recorded, not failed yet): " + optimizerWarnings.size());
+        + "; optimizer-state warnings: " + optimizerWarnings.size());
     assertTrue(passed + known.size() + failures.size() >= cases.size() * CHECKS.size(), "every check accounted for");
     assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
   }
