@@ -121,14 +121,23 @@ class PythonToJavaTest {
     Path manifest = dir.resolve("manifest.json");
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
         .digest(Files.readAllBytes(KerasPython.scripts().resolve(SCRIPT))));
-    if (Files.isRegularFile(manifest) && new ObjectMapper().readTree(manifest.toFile()).path("script_sha256").asText().equals(sha)) {
-      return dir;
-    }
+    if (Files.isRegularFile(manifest) && complete(dir, new ObjectMapper().readTree(manifest.toFile()), sha)) return dir;
     KerasPython.python(); // skips here when there is no Python with Keras
     String out = KerasPython.run(SCRIPT, dir.toString());
     for (String line : out.split("\n")) if (line.startsWith("p2j:")) System.out.println(line);
     assertTrue(Files.isRegularFile(manifest), "no manifest after running " + SCRIPT + ":\n" + out);
     return dir;
+  }
+
+  /** True if {@code manifest} was written by the script of hash {@code sha} and every file it lists is there. */
+  private static boolean complete(Path dir, JsonNode manifest, String sha) {
+    if (!manifest.path("script_sha256").asText().equals(sha)) return false;
+    for (JsonNode c : manifest.path("models")) {
+      List<String> names = new ArrayList<>(List.of(c.path("input").asText(), c.path("expected").asText()));
+      c.path("files").forEach(f -> names.add(f.asText()));
+      for (String n : names) if (!Files.exists(dir.resolve(n))) return false;
+    }
+    return true;
   }
 
   /** One model of the manifest. */
