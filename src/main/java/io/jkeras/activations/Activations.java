@@ -42,6 +42,22 @@ public final class Activations {
     register("silu", (tf, x) -> tf.math.mul(x, tf.math.sigmoid(x)));
     register("leaky_relu", (tf, x) -> tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(0.2f)));
     register("mish", (tf, x) -> tf.math.mul(x, tf.math.tanh(tf.math.softplus(x))));
+    // The rest of Keras 3's activations (keras/src/backend/tensorflow/nn.py), with their default arguments.
+    register("celu", (tf, x) -> tf.math.add(tf.math.maximum(x, tf.constant(0f)), tf.math.expm1(tf.math.minimum(x, tf.constant(0f)))));
+    register("hard_tanh", (tf, x) -> tf.clipByValue(x, tf.constant(-1f), tf.constant(1f)));
+    register("tanh_shrink", (tf, x) -> tf.math.sub(x, tf.math.tanh(x)));
+    register("log_sigmoid", (tf, x) -> tf.math.neg(tf.math.softplus(tf.math.neg(x))));
+    register("sparse_sigmoid", (tf, x) -> tf.clipByValue(
+        tf.math.mul(tf.math.add(x, tf.constant(1f)), tf.constant(0.5f)), tf.constant(0f), tf.constant(1f)));
+    register("squareplus", (tf, x) -> tf.math.mul(
+        tf.math.add(x, tf.math.sqrt(tf.math.add(tf.math.square(x), tf.constant(4f)))), tf.constant(0.5f)));
+    register("soft_shrink", (tf, x) -> tf.select(tf.math.greater(x, tf.constant(0.5f)), tf.math.sub(x, tf.constant(0.5f)),
+        tf.select(tf.math.less(x, tf.constant(-0.5f)), tf.math.add(x, tf.constant(0.5f)), tf.zerosLike(x))));
+    register("hard_shrink", (tf, x) -> tf.select(tf.math.greater(tf.math.abs(x), tf.constant(0.5f)), x, tf.zerosLike(x)));
+    register("sparse_plus", (tf, x) -> tf.select(tf.math.lessEqual(x, tf.constant(-1f)), tf.zerosLike(x),
+        tf.select(tf.math.less(x, tf.constant(1f)),
+            tf.math.mul(tf.constant(0.25f), tf.math.square(tf.math.add(x, tf.constant(1f)))), x)));
+    register("sparsemax", Activations::sparsemax);
     REGISTRY.put("swish", REGISTRY.get("silu"));
     REGISTRY.put("hard_swish", REGISTRY.get("hard_silu"));
   }
@@ -50,6 +66,24 @@ public final class Activations {
 
   private static Operand<TFloat32> hardSigmoidKeras3(Ops tf, Operand<TFloat32> x) {
     return tf.math.div(tf.nn.relu6(tf.math.add(x, tf.constant(3f))), tf.constant(6f));
+  }
+
+  /**
+   * Keras 3's sparsemax over the last axis, exactly as all its backends compute it: sort
+   * descending, support = the sorted z_j with z_j > (cumsum_j - 1) / j, k = its size, tau = (the
+   * sum of cumsum_j over the support - 1) / k, max(z - tau, 0). (The paper's tau is
+   * (cumsum_k - 1) / k; Keras's differs once k > 1: [1, 0.8] gives [0.1, 0], not [0.6, 0.4].)
+   */
+  private static Operand<TFloat32> sparsemax(Ops tf, Operand<TFloat32> x) {
+    Operand<org.tensorflow.types.TInt32> n = tf.gather(tf.shape(x), tf.math.sub(tf.rank(x), tf.constant(1)), tf.constant(0));
+    Operand<TFloat32> sorted = tf.nn.topK(x, n, org.tensorflow.types.TInt32.class).values();
+    Operand<TFloat32> cumsum = tf.math.cumsum(sorted, tf.constant(-1));
+    Operand<TFloat32> r = tf.range(tf.constant(1f), tf.math.add(tf.dtypes.cast(n, TFloat32.class), tf.constant(1f)), tf.constant(1f));
+    Operand<TFloat32> support = tf.dtypes.cast(tf.math.greater(sorted, tf.math.div(tf.math.sub(cumsum, tf.constant(1f)), r)), TFloat32.class);
+    Operand<TFloat32> k = tf.reduceSum(support, tf.constant(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
+    Operand<TFloat32> total = tf.reduceSum(tf.math.mul(support, cumsum), tf.constant(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
+    Operand<TFloat32> tau = tf.math.div(tf.math.sub(total, tf.constant(1f)), k);
+    return tf.math.maximum(tf.math.sub(x, tau), tf.constant(0f));
   }
 
   private static void register(String name, BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> f) {

@@ -51,6 +51,8 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   protected io.jkeras.constraints.Constraint recurrentConstraint;
   protected io.jkeras.constraints.Constraint biasConstraint;
   private List<Variable<TFloat32>> stateVariables = Collections.emptyList();
+  /** The Keras class this layer was read from when that is not its own ("RNN" for Keras's RNN(LSTMCell(...))). */
+  private String readFromClass;
 
   protected RNN(int units) {
     if (units <= 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": units must be positive, got " + units);
@@ -108,6 +110,21 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     }
     c.ignore("consume_less", "use_cudnn");
     return self();
+  }
+
+  /**
+   * Records that this layer was read from a config of Keras class {@code kerasClass} (Keras's
+   * generic {@code RNN} around this layer's cell): a Keras 3 weights file keeps its weights under
+   * that class's name ({@code layers/rnn}). Written files name the layer by its own class.
+   */
+  public L readFrom(String kerasClass) {
+    this.readFromClass = kerasClass;
+    return self();
+  }
+
+  /** The Keras class of the config this layer was read from. */
+  public String readFromClass() {
+    return readFromClass == null ? className() : readFromClass;
   }
 
   // ----- Keras arguments -----

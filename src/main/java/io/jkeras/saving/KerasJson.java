@@ -14,6 +14,7 @@ import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Optimizer;
+import io.jkeras.optimizers.Optimizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -162,13 +163,22 @@ public final class KerasJson {
     Map<String, Integer> index = new HashMap<>();
     Map<String, String> inbound = new HashMap<>();
     List<String> names = new ArrayList<>();
+    Map<String, JsonNode> byName = new HashMap<>();
+    Map<String, String> maskUses = new LinkedHashMap<>(); // mask op layer -> a layer given it as mask=
     for (int i = 0; i < layers.size(); i++) {
       JsonNode l = layers.get(i);
       String name = l.path("name").asText(l.path("config").path("name").asText(null));
       if (name == null) throw new KerasFormatException("config.layers[" + i + "]: a functional layer needs a name");
+      byName.put(name, l);
+      if (MASK_OPS.contains(l.path("class_name").asText())) continue; // checked below, then left out
       index.put(name, i);
       names.add(name);
-      List<String> sources = inboundLayers(l.get("inbound_nodes"), "config.layers[" + i + "].inbound_nodes");
+      String where = "config.layers[" + i + "].inbound_nodes";
+      List<String> sources = inboundLayers(l.get("inbound_nodes"), where);
+      for (String m : maskKwargs(l.get("inbound_nodes"))) {
+        sources.remove(m);
+        maskUses.put(m, name);
+      }
       if (sources.size() > 1) {
         throw new KerasFormatException("config.layers[" + i + "]: not supported yet: layer '" + name + "' has "
             + sources.size() + " inputs " + sources + " (only single-chain functional models are converted to Sequential)");
@@ -192,6 +202,7 @@ public final class KerasJson {
     if (!chain.get(0).equals(inputs.get(0))) {
       throw new KerasFormatException("config: not supported yet: the output does not lead back to the input '" + inputs.get(0) + "'");
     }
+    for (Map.Entry<String, String> e : maskUses.entrySet()) checkMaskOp(e.getKey(), e.getValue(), byName, inbound, chain);
     if (chain.size() != names.size()) {
       List<String> off = new ArrayList<>(names);
       off.removeAll(chain);
@@ -210,6 +221,55 @@ public final class KerasJson {
       model.add(l);
     }
     return model;
+  }
+
+  /**
+   * Keras 3 records the mask of a Masking or Embedding layer in a functional config as op
+   * layers (NotEqual, then Any for Masking) whose output later layers get as {@code mask=}. jkeras
+   * propagates those masks itself, so the ops are left out once they are checked to compute
+   * exactly that mask; any other mask is refused.
+   */
+  private static final java.util.Set<String> MASK_OPS = java.util.Set.of("NotEqual", "Any");
+
+  /** The layers whose outputs a Keras 3 inbound node passes as its {@code mask} keyword argument. */
+  private static List<String> maskKwargs(JsonNode nodes) {
+    List<String> r = new ArrayList<>();
+    if (nodes == null || !nodes.isArray()) return r;
+    for (JsonNode n : nodes) if (n.isObject()) collectHistory(n.path("kwargs").get("mask"), r);
+    return r;
+  }
+
+  private static void checkMaskOp(String op, String user, Map<String, JsonNode> byName, Map<String, String> inbound,
+      List<String> chain) {
+    String refuse = "config: not supported yet: layer '" + user + "' gets mask='" + op + "', which is not the mask of a"
+        + " Masking or Embedding layer on the chain";
+    JsonNode any = null;
+    JsonNode notEqual = byName.get(op);
+    if (notEqual != null && "Any".equals(notEqual.path("class_name").asText())) {
+      any = notEqual;
+      JsonNode axis = any.path("config").path("axis");
+      if (!(axis.isInt() && axis.asInt() == -1) || any.path("config").path("keepdims").asBoolean(false)) {
+        throw new KerasFormatException(refuse);
+      }
+      List<String> src = inboundLayers(any.get("inbound_nodes"), "config.layers['" + op + "'].inbound_nodes");
+      notEqual = src.size() == 1 ? byName.get(src.get(0)) : null;
+    }
+    if (notEqual == null || !"NotEqual".equals(notEqual.path("class_name").asText())) throw new KerasFormatException(refuse);
+    JsonNode args = notEqual.path("inbound_nodes").path(0).path("args");
+    List<String> src = new ArrayList<>();
+    collectHistory(args.path(0), src);
+    JsonNode constant = args.path(1);
+    if (src.size() != 1 || !constant.isNumber()) throw new KerasFormatException(refuse);
+    // The layer that takes the same tensor and masks it the same way.
+    for (String name : chain) {
+      if (!src.get(0).equals(inbound.get(name))) continue;
+      JsonNode l = byName.get(name);
+      String cls = l.path("class_name").asText();
+      JsonNode c = l.path("config");
+      if (any != null && cls.equals("Masking") && c.path("mask_value").asDouble(0) == constant.asDouble()) return;
+      if (any == null && cls.equals("Embedding") && c.path("mask_zero").asBoolean(false) && constant.asDouble() == 0) return;
+    }
+    throw new KerasFormatException(refuse);
   }
 
   /** Layer names a layer's inbound_nodes refer to (Keras 2 nested lists or Keras 3 keras_history). */
@@ -330,12 +390,15 @@ public final class KerasJson {
   /**
    * Compiles {@code model} as a Keras 3 {@code compile_config} says (Keras's load_model does
    * this for .keras files). Optimizer arguments jkeras has are applied; others are refused.
+   * Without an optimizer (Keras 3's {@code to_json()} leaves it out), Keras's
+   * {@code model_from_json} compiles with {@code compile()}'s default, "rmsprop": so does this.
    */
   public static void compile(Sequential model, JsonNode compileConfig) {
     if (compileConfig == null || compileConfig.isNull()) return;
     Config c = new Config(compileConfig, "compile_config", 3);
     JsonNode opt = c.getNode("optimizer");
-    Optimizer optimizer = OptimizerConfigs.fromConfig(opt, "compile_config.optimizer");
+    Optimizer optimizer = opt == null || opt.isNull() ? Optimizers.get("rmsprop")
+        : OptimizerConfigs.fromConfig(opt, "compile_config.optimizer");
     JsonNode lossNode = c.getNode("loss");
     Loss loss;
     if (lossNode == null || lossNode.isNull()) throw new KerasFormatException("compile_config.loss: missing");

@@ -112,12 +112,16 @@ public final class KerasWeights {
     return new Saveable(layer.name(), layer.weights(), layer);
   }
 
-  /** Keras's per-class group names for the model's layers, in order: lstm, dropout, lstm_1, dense, dense_1. */
-  static List<String> layerGroupNames(Sequential model) {
+  /**
+   * Keras's per-class group names for the model's layers, in order: lstm, dropout, lstm_1, dense,
+   * dense_1. {@code reading}: by the class each layer was read from (rnn for Keras's RNN(cell)).
+   */
+  static List<String> layerGroupNames(Sequential model, boolean reading) {
     Map<String, Integer> used = new HashMap<>();
     List<String> r = new ArrayList<>();
     for (Layer<?> l : model.layers()) {
-      String base = Names.toSnakeCase(l.className().replaceAll("\\W+", ""));
+      String cls = reading && l instanceof RNN ? ((RNN<?>) l).readFromClass() : l.className();
+      String base = Names.toSnakeCase(cls.replaceAll("\\W+", ""));
       Integer n = used.get(base);
       if (n == null) {
         used.put(base, 0);
@@ -141,7 +145,7 @@ public final class KerasWeights {
     requireBuilt(model);
     if (forKeras3Config) for (Layer<?> l : model.layers()) checkKeras3Expressible(l);
     Hdf5.Tree root = new Hdf5.Tree();
-    List<String> names = layerGroupNames(model);
+    List<String> names = layerGroupNames(model, false);
     if (!names.isEmpty()) {
       Hdf5.Tree layers = root.group("layers");
       for (int i = 0; i < names.size(); i++) {
@@ -312,7 +316,7 @@ public final class KerasWeights {
   private static List<Assignment> planKeras3(Sequential model, HdfFile hdf, Path file) {
     String layersKey = Hdf5.childGroup(hdf, "layers") != null ? "layers" : "_layer_checkpoint_dependencies";
     Group layers = Hdf5.childGroup(hdf, layersKey);
-    List<String> names = layerGroupNames(model);
+    List<String> names = layerGroupNames(model, true);
     List<Assignment> plan = new ArrayList<>();
     Set<String> used = new HashSet<>();
     for (int i = 0; i < names.size(); i++) {

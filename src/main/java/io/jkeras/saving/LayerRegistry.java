@@ -38,6 +38,7 @@ public final class LayerRegistry {
     register("GRU", io.jkeras.layers.GRU::fromConfig);
     register("SimpleRNN", io.jkeras.layers.SimpleRNN::fromConfig);
     register("Bidirectional", io.jkeras.layers.Bidirectional::fromConfig);
+    register("RNN", LayerRegistry::rnn);
     register("TimeDistributed", LayerRegistry::timeDistributed);
     register("TimeDistributedDense", LayerRegistry::timeDistributedDense);
   }
@@ -100,6 +101,44 @@ public final class LayerRegistry {
       m.put("build_config", bc);
     }
     return m;
+  }
+
+  /** The cells Keras's generic {@code RNN} layer may wrap, and the layer that is that RNN. */
+  private static final Map<String, Function<Config, Layer<?>>> CELLS = Map.of(
+      "LSTMCell", LSTM::fromConfig,
+      "GRUCell", io.jkeras.layers.GRU::fromConfig,
+      "SimpleRNNCell", io.jkeras.layers.SimpleRNN::fromConfig);
+
+  /**
+   * Keras's {@code RNN(cell)} around one built-in cell is the LSTM / GRU / SimpleRNN layer with
+   * the cell's arguments and the RNN's own (return_sequences, go_backwards, stateful...): Keras's
+   * LSTM is that same RNN subclass, with the same weights under {@code cell/}.
+   */
+  private static Layer<?> rnn(Config c) {
+    JsonNode cell = c.getNode("cell");
+    String where = c.path() + ".cell";
+    if (cell == null || !cell.isObject() || !cell.path("config").isObject()) {
+      throw new KerasFormatException(where + ": an RNN layer needs a cell {\"class_name\": ..., \"config\": {...}}");
+    }
+    String cls = cell.path("class_name").asText("");
+    Function<Config, Layer<?>> f = CELLS.get(cls);
+    if (f == null) {
+      throw new KerasFormatException(where + ": RNN cell '" + cls + "' is not supported (yet); supported: "
+          + String.join(", ", new java.util.TreeSet<>(CELLS.keySet()))
+          + (cls.equals("StackedRNNCells") ? " (for a stack of cells, stack one RNN layer per cell)" : ""));
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode merged = ((com.fasterxml.jackson.databind.node.ObjectNode) cell.get("config")).deepCopy();
+    merged.remove(java.util.List.of("name", "trainable", "dtype")); // the RNN layer's own count
+    c.raw().fields().forEachRemaining(e -> {
+      if (!e.getKey().equals("cell")) merged.set(e.getKey(), e.getValue());
+    });
+    Config mc = new Config(merged, c.path(), c.kerasMajor());
+    Layer<?> l = f.apply(mc);
+    ((io.jkeras.layers.RNN<?>) l).readFrom("RNN");
+    mc.ignore(Config.BASE_KEYS.toArray(new String[0]));
+    mc.checkAllUsed("RNN(" + cls + ")");
+    c.raw().fieldNames().forEachRemaining(c::ignore);
+    return l;
   }
 
   private static Layer<?> timeDistributed(Config c) {
