@@ -46,6 +46,9 @@ final class TrainCommand implements Callable<Integer> {
         s[0] = -1;
         model.build(s);
       }
+      DataCheck.input(job.toString(), model, data.x(),
+          "change the job's data section (framing, seq_length) or the model's input shape");
+      DataCheck.targets(job.toString(), model, data.x(), data.y());
       model.summary();
       System.out.println("Training on " + data.x().length() + " samples: x " + io.jkeras.utils.Shapes.toString(data.x().shape())
           + ", y " + io.jkeras.utils.Shapes.toString(data.y().shape()));
@@ -70,7 +73,13 @@ final class TrainCommand implements Callable<Integer> {
       });
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        History h = model.fit(data.x(), data.y(), fit);
+        History h;
+        try {
+          h = model.fit(data.x(), data.y(), fit);
+        } catch (IllegalArgumentException e) {
+          // jkeras checks arguments and data in Java before training starts: a usage error.
+          throw new ConfigException(job + ": " + e.getMessage(), e);
+        }
         if (resetEachEpoch) model.resetStates();
         int batch = model.inputBatchShape()[0] > 0 ? (int) model.inputBatchShape()[0] : 32;
         Map<String, Double> scores = model.evaluate(data.x(), data.y(), batch);

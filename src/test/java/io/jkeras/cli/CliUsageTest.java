@@ -1,0 +1,79 @@
+package io.jkeras.cli;
+
+import static io.jkeras.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jkeras.cli.CliTest.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Usage and data errors: exit code 2, and a message that names the file and the fix. */
+class CliUsageTest {
+  @TempDir static Path dir;
+  static Path modelDir;
+
+  static Path job(String name, String body) throws Exception {
+    Path p = dir.resolve(name + ".json");
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, body);
+    return p;
+  }
+
+  static String q(Path p) {
+    return p.toString().replace("\\", "/");
+  }
+
+  static String model(int units) {
+    return CliTest.MODEL.replace("\"units\": 26", "\"units\": " + units);
+  }
+
+  @BeforeAll
+  static void trainOneEpoch() throws Exception {
+    modelDir = dir.resolve("out/u");
+    Run r = run("train", job("u", "{\"name\": \"u\", \"seed\": 1, \"model\": " + CliTest.MODEL + ", \"compile\": {\"optimizer\": \"adam\","
+        + " \"loss\": \"categorical_crossentropy\", \"metrics\": [\"accuracy\"]}, \"fit\": {\"epochs\": 1, \"verbose\": 0},"
+        + " \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}, \"output\": \"" + q(modelDir) + "\"}").toString());
+    assertEquals(0, r.code, r.err + r.out);
+  }
+
+  @Test
+  void classCountAgainstLastLayerUnits() throws Exception {
+    Path job = job("c20", "{\"name\": \"c20\", \"model\": " + model(20) + ", \"compile\": {\"optimizer\": \"adam\","
+        + " \"loss\": \"categorical_crossentropy\"}, \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}}");
+    Run r = run("train", job.toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("c20.json") && r.err.contains("26 classes") && r.err.contains("has 20 units")
+        && r.err.contains("give it 26 units"), r.err);
+    job = job("s20", "{\"name\": \"s20\", \"model\": " + model(20) + ", \"compile\": {\"optimizer\": \"adam\","
+        + " \"loss\": \"sparse_categorical_crossentropy\"}, \"data\": {\"source\": \"text\", \"path\": \"" + q(text()) + "\","
+        + " \"seq_length\": 3, \"target_encoding\": \"ids\"}}");
+    r = run("train", job.toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("s20.json") && r.err.contains("27 classes") && r.err.contains("has 20 units"), r.err);
+  }
+
+  static Path text() throws Exception {
+    Path t = dir.resolve("abc.txt");
+    Files.writeString(t, "abcdefghijklmnopqrstuvwxyz ".repeat(4).trim());
+    return t;
+  }
+
+  @Test
+  void csvFeedsOnlyTwoDimensionalModelsUnlessReshaped() throws Exception {
+    Path csv = dir.resolve("x.csv");
+    Files.writeString(csv, "0.0,0.04,0.08\n0.5,0.54,0.58\n");
+    Run r = run("predict", modelDir.toString(), "--input", csv.toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("x.csv") && r.err.contains("2-D") && r.err.contains("--input-shape 3,1"), r.err);
+    r = run("predict", modelDir.toString(), "--input", csv.toString(), "--input-shape", "3,1");
+    assertEquals(0, r.code, r.err);
+    assertTrue(r.out.contains("(2, 26)"), r.out);
+    r = run("predict", modelDir.toString(), "--input", csv.toString(), "--input-shape", "4,1");
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("3 values") && r.err.contains("needs 4"), r.err);
+  }
+}
