@@ -29,7 +29,8 @@ import java.util.Set;
 public final class JobConfig {
   static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description", "callbacks");
   static final Set<String> COMPILE = Set.of("optimizer", "loss", "metrics");
-  static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states", "prefetch");
+  static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states", "prefetch",
+      "initial_epoch");
   static final List<String> SOURCES = List.of("alphabet", "text", "arrays");
 
   final Path file;
@@ -185,12 +186,24 @@ public final class JobConfig {
   public FitOptions fitOptions() {
     JsonNode f = root.has("fit") ? object("fit") : new ObjectMapper().createObjectNode();
     checkKeys(f, FIT, "fit.");
+    JsonNode e = f.get("epochs");
+    if (e != null && e.isIntegralNumber() && e.asInt() < 1) {
+      throw new ConfigException(file + ": field 'fit.epochs' must be an integer >= 1, got " + e
+          + ": 0 epochs would write an untrained model; to score a model on data, use `jkeras evaluate`");
+    }
     FitOptions o = new FitOptions()
-        .epochs(intValue(f, "epochs", 1, "fit.", 0))
+        .epochs(intValue(f, "epochs", 1, "fit.", 1))
         .batchSize(intValue(f, "batch_size", 32, "fit.", 1))
         .shuffle(bool(f, "shuffle", true, "fit."))
         .verbose(intValue(f, "verbose", 1, "fit.", 0))
         .prefetch(intValue(f, "prefetch", 0, "fit.", 0));
+    int initial = intValue(f, "initial_epoch", 0, "fit.", 0);
+    if (initial >= o.epochs()) {
+      // Keras's epochs is the index of the last epoch, not a count: epochs <= initial_epoch trains nothing.
+      throw new ConfigException(file + ": field 'fit.epochs' (" + o.epochs() + ") must be greater than 'fit.initial_epoch' ("
+          + initial + "): as in Keras, epochs is the number of the last epoch, so nothing would be trained");
+    }
+    o.initialEpoch(initial);
     if (o.verbose() > 2) throw new ConfigException(file + ": field 'fit.verbose' must be 0, 1 or 2");
     JsonNode vs = f.get("validation_split");
     if (vs != null) {

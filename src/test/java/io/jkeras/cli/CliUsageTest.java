@@ -76,4 +76,24 @@ class CliUsageTest {
     assertEquals(2, r.code, r.err);
     assertTrue(r.err.contains("3 values") && r.err.contains("needs 4"), r.err);
   }
+
+  @Test
+  void zeroEpochsAndNonPositiveBatchSizesAreRefused() throws Exception {
+    String base = "{\"name\": \"e\", \"model\": " + CliTest.MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"},"
+        + " \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}, \"output\": \"" + q(dir.resolve("out/e")) + "\", %s}";
+    Run r = run("train", job("e0", String.format(base, "\"fit\": {\"epochs\": 0}")).toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("e0.json") && r.err.contains("fit.epochs") && r.err.contains("jkeras evaluate"), r.err);
+    assertTrue(!Files.exists(dir.resolve("out/e")), "nothing written");
+    r = run("train", job("e1", String.format(base, "\"fit\": {\"epochs\": 3, \"initial_epoch\": 3}")).toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("fit.initial_epoch") && r.err.contains("last epoch"), r.err);
+    Path x = dir.resolve("b.json");
+    Files.writeString(x, "[[[0.0], [0.04], [0.08]]]");
+    for (String b : new String[] {"0", "-5"}) {
+      r = run("predict", modelDir.toString(), "--input", x.toString(), "--batch-size", b);
+      assertEquals(2, r.code, r.err);
+      assertTrue(r.err.contains("--batch-size must be a positive number") && r.err.contains(b), r.err);
+    }
+  }
 }
