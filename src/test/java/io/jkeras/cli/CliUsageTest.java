@@ -96,4 +96,26 @@ class CliUsageTest {
       assertTrue(r.err.contains("--batch-size must be a positive number") && r.err.contains(b), r.err);
     }
   }
+
+  @Test
+  void typoInALayerArgumentIsUnknownWithASuggestion() throws Exception {
+    String base = "{\"name\": \"t\", \"model\": %s, \"compile\": {\"optimizer\": %s, \"loss\": \"mse\"},"
+        + " \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}}";
+    Run r = run("train", job("t1", String.format(base, CliTest.MODEL.replace("\"units\": 16", "\"unitz\": 16"), "\"adam\"")).toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("t1.json") && r.err.contains("unknown argument 'unitz'; did you mean 'units'?"), r.err);
+    r = run("train", job("t2", String.format(base, CliTest.MODEL.replace("\"units\": 16", "\"units\": 16, \"frobnicate\": 1"),
+        "\"adam\"")).toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("unknown argument 'frobnicate' for LSTM; LSTM takes [") && r.err.contains("recurrent_dropout"), r.err);
+    // a real Keras argument that jkeras lacks still says so
+    r = run("train", job("t3", String.format(base, CliTest.MODEL.replace("\"units\": 16", "\"units\": 16, \"cell\": {}"),
+        "\"adam\"")).toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("LSTM argument(s) [cell] are not supported by jkeras"), r.err);
+    r = run("train", job("t4", String.format(base, CliTest.MODEL,
+        "{\"class_name\": \"Adam\", \"config\": {\"learning_rte\": 0.1}}")).toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("unknown argument 'learning_rte' for Adam; did you mean 'learning_rate'?"), r.err);
+  }
 }
