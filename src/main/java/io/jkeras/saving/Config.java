@@ -269,7 +269,7 @@ public final class Config {
       if (keras != null) known.addAll(keras);
       String near = KerasArguments.closest(k, known);
       throw new KerasFormatException(path + ": unknown argument '" + k + "' for " + className
-          + (near != null ? "; did you mean '" + near + "'?" : "; " + className + " takes " + known));
+          + (near != null ? "; did you mean '" + near + "'?" : "; " + className + " takes " + (keras != null ? keras : known)));
     }
     throw new KerasFormatException(path + ": " + className + " argument(s) " + unsupported + " are not supported by jkeras");
   }
