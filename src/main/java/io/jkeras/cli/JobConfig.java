@@ -105,13 +105,25 @@ public final class JobConfig {
     return v;
   }
 
-  /** A path relative to the job file's directory, unless it exists relative to the working directory. */
+  /**
+   * A path relative to the job file's directory (so a job runs from any directory), else relative
+   * to the working directory when it exists there (older jobs were written that way).
+   */
   Path resolve(String p) {
     Path q = Path.of(p);
-    if (q.isAbsolute() || Files.exists(q)) return q;
-    Path parent = file.toAbsolutePath().getParent();
-    Path r = parent.resolve(p);
-    return Files.exists(r) ? r : q;
+    if (q.isAbsolute()) return q;
+    Path r = file.toAbsolutePath().getParent().resolve(p).normalize();
+    if (Files.exists(r) || !Files.exists(q)) return r;
+    return q;
+  }
+
+  /** A field's path that exists, or a message saying where it was looked for. */
+  Path existing(String field, String p) {
+    Path r = resolve(p);
+    if (Files.exists(r)) return r;
+    throw new ConfigException(file + ": field '" + field + "': no such file " + p + " (relative paths are read from the job"
+        + " file's directory " + file.toAbsolutePath().getParent() + ", then from the working directory "
+        + Path.of("").toAbsolutePath() + ")");
   }
 
   /**
@@ -127,8 +139,7 @@ public final class JobConfig {
     }
     try {
       if (m.isTextual()) {
-        Path p = resolve(m.asText());
-        if (!Files.exists(p)) throw new ConfigException(file + ": field 'model': no such file or directory " + p);
+        Path p = existing("model", m.asText());
         return ModelLoader.open(p);
       }
       if (!m.isObject()) throw new ConfigException(file + ": field 'model' must be inline Keras JSON or a path, got " + m);
@@ -266,8 +277,7 @@ public final class JobConfig {
               "target_encoding", "max_samples"), "data.");
           String path = text(d, "path", null, "data.");
           if (path == null) throw new ConfigException(file + ": field 'data.path' is required for a text source");
-          Path p = resolve(path);
-          if (!Files.isRegularFile(p)) throw new ConfigException(file + ": field 'data.path': no such file " + p);
+          Path p = existing("data.path", path);
           String level = text(d, "level", "char", "data.");
           if (!level.equals("char") && !level.equals("word")) {
             throw new ConfigException(file + ": field 'data.level' must be \"char\" or \"word\", got \"" + level + "\"");
@@ -297,7 +307,7 @@ public final class JobConfig {
           String x = text(d, "x", null, "data.");
           String y = text(d, "y", null, "data.");
           if (x == null || y == null) throw new ConfigException(file + ": fields 'data.x' and 'data.y' are required for arrays");
-          return new Dataset(ArrayFiles.read(resolve(x)), ArrayFiles.read(resolve(y)), null);
+          return new Dataset(ArrayFiles.read(existing("data.x", x)), ArrayFiles.read(existing("data.y", y)), null);
         }
       }
     } catch (IOException e) {

@@ -118,4 +118,20 @@ class CliUsageTest {
     assertEquals(2, r.code, r.err);
     assertTrue(r.err.contains("unknown argument 'learning_rte' for Adam; did you mean 'learning_rate'?"), r.err);
   }
+
+  @Test
+  void relativePathsAreReadFromTheJobFilesDirectory() throws Exception {
+    Path sub = dir.resolve("jobs/sub");
+    Files.createDirectories(sub.resolve("data"));
+    Files.writeString(sub.resolve("data/abc.txt"), "abcdefghijklmnopqrstuvwxyz ".repeat(3));
+    String body = "{\"name\": \"rel\", \"model\": " + model(27) + ", \"compile\": {\"optimizer\": \"adam\","
+        + " \"loss\": \"categorical_crossentropy\"}, \"fit\": {\"epochs\": 1, \"verbose\": 0},"
+        + " \"data\": {\"source\": \"text\", \"path\": \"%s\", \"seq_length\": 3}, \"output\": \"" + q(dir.resolve("out/rel")) + "\"}";
+    Run r = run("train", job("jobs/sub/rel", String.format(body, "data/abc.txt")).toString());
+    assertEquals(0, r.code, r.err + r.out);
+    r = run("train", job("jobs/sub/rel2", String.format(body, "data/macbeth.txt")).toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("rel2.json: field 'data.path': no such file data/macbeth.txt") && r.err.contains("job file's directory "
+        + sub.toAbsolutePath()) && r.err.contains("working directory"), r.err);
+  }
 }
