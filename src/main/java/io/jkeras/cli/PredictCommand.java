@@ -52,6 +52,16 @@ final class PredictCommand implements Callable<Integer> {
       description = "reshape each input row to this shape (without the batch), e.g. 3,1: lets a .csv (2-D) feed a 3-D model")
   String inputShape;
 
+  @Option(names = "--decode", description = "print each sample's most likely label with its probability, using the vocabulary"
+      + " in the model directory's data.json (written by train) or --vocabulary")
+  boolean decode;
+
+  @Option(names = "--top-k", paramLabel = "K", description = "print each sample's K most likely labels (or class ids without a vocabulary) with their probabilities")
+  Integer topK;
+
+  @Option(names = "--vocabulary", paramLabel = "FILE", description = "labels for --decode/--top-k: a data.json, or a text file with one label per line")
+  Path vocabularyFile;
+
   /** The first input file, for messages. */
   private Path firstInput;
 
@@ -89,7 +99,18 @@ final class PredictCommand implements Callable<Integer> {
         throw new ConfigException("--input: " + (name == null ? "several unnamed inputs: name them NAME=FILE" : "input '" + name + "' given twice"));
       }
     }
+    if (topK != null && topK < 1) throw new ConfigException("--top-k must be a positive number of labels, got " + topK);
+    List<String> vocab = decode || topK != null ? vocabulary() : null;
+    if (decode && vocab == null) {
+      throw new ConfigException(model + ": --decode needs a vocabulary: the model directory has no data.json with one (train writes it"
+          + " for text and alphabet sources); give --vocabulary FILE, or --top-k K for class ids");
+    }
     Map<String, FloatArray> results = ModelLoader.isPlainSavedModel(model) ? runSavedModel(named) : runKeras(named);
+    if (decode || topK != null) {
+      Decoder.print(results, vocab, topK != null ? topK : 1, System.out);
+      if (output != null) write(results);
+      return Main.OK;
+    }
     write(results);
     return Main.OK;
   }
@@ -161,6 +182,25 @@ final class PredictCommand implements Callable<Integer> {
     for (Map.Entry<String, FloatArray> e : results.entrySet()) {
       System.out.println("Wrote " + e.getKey() + " " + Shapes.toString(e.getValue().shape()) + " to " + output);
     }
+  }
+
+  /** The labels from --vocabulary or the model directory's data.json; null when there are none. */
+  private List<String> vocabulary() throws java.io.IOException {
+    Path f = vocabularyFile;
+    if (f == null) {
+      f = Files.isDirectory(model) ? model.resolve("data.json") : null;
+      if (f == null || !Files.isRegularFile(f)) return null;
+    } else if (!Files.isRegularFile(f)) {
+      throw new ConfigException(f + ": no such vocabulary file");
+    }
+    List<String> labels = new ArrayList<>();
+    if (f.getFileName().toString().endsWith(".json")) {
+      new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).path("vocabulary").forEach(v -> labels.add(v.asText()));
+      if (labels.isEmpty() && vocabularyFile != null) throw new ConfigException(f + ": no \"vocabulary\" list");
+    } else {
+      labels.addAll(Files.readAllLines(f));
+    }
+    return labels.isEmpty() ? null : labels;
   }
 
   /** Applies --input-shape: each sample's values keep their order, as numpy's reshape. */

@@ -134,4 +134,36 @@ class CliUsageTest {
     assertTrue(r.err.contains("rel2.json: field 'data.path': no such file data/macbeth.txt") && r.err.contains("job file's directory "
         + sub.toAbsolutePath()) && r.err.contains("working directory"), r.err);
   }
+
+  @Test
+  void predictDecodesWithTheTrainingVocabulary() throws Exception {
+    Path x = dir.resolve("d.json");
+    Files.writeString(x, "[[[0.0], [0.04], [0.08]], [[0.5], [0.54], [0.58]]]");
+    Path y = dir.resolve("d.npy");
+    Run r = run("predict", modelDir.toString(), "--input", x.toString(), "--output", y.toString());
+    assertEquals(0, r.code, r.err);
+    io.jkeras.data.FloatArray p = io.jkeras.data.Npy.read(y);
+    r = run("predict", modelDir.toString(), "--input", x.toString(), "--top-k", "3");
+    assertEquals(0, r.code, r.err);
+    String[] lines = r.out.trim().split("\\R");
+    assertEquals(2, lines.length, r.out);
+    for (int i = 0; i < 2; i++) {
+      int best = 0;
+      for (int c = 1; c < 26; c++) if (p.get(i, c) > p.get(i, best)) best = c;
+      String label = "'" + (char) ('A' + best) + "'";
+      assertTrue(lines[i].startsWith("sample " + i + ": " + label + " "), lines[i]);
+      String[] parts = lines[i].split(" ");
+      assertEquals(2 + 2 * 3, parts.length, lines[i]);
+      assertTrue(Double.parseDouble(parts[3]) >= Double.parseDouble(parts[5]) && Double.parseDouble(parts[5]) >= Double.parseDouble(parts[7]));
+      assertEquals(p.get(i, best), Double.parseDouble(parts[3]), 1e-4);
+    }
+    r = run("predict", modelDir.toString(), "--input", x.toString(), "--decode");
+    assertEquals(0, r.code, r.err);
+    assertEquals(lines[0].split(" ")[2], r.out.trim().split("\\R")[0].split(" ")[2]);
+    Path v = dir.resolve("v.txt");
+    Files.writeString(v, "a\nb\n");
+    r = run("predict", modelDir.toString(), "--input", x.toString(), "--decode", "--vocabulary", v.toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains("2 labels") && r.err.contains("26 classes"), r.err);
+  }
 }
