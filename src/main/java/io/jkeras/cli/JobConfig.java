@@ -27,7 +27,8 @@ import java.util.Set;
  * built, and errors name the field and the allowed values. See config/*.json and README.md.
  */
 public final class JobConfig {
-  static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description", "callbacks");
+  static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description", "callbacks",
+      "resume");
   static final Set<String> COMPILE = Set.of("optimizer", "loss", "metrics");
   static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states", "prefetch",
       "initial_epoch");
@@ -234,6 +235,11 @@ public final class JobConfig {
       throw new ConfigException(file + ": field 'fit.reset_states' must be \"epoch\" or \"never\", got \"" + v + "\"");
     }
     return v.equals("epoch");
+  }
+
+  /** "resume": true continues from the model the output directory holds (its last save), after its history.csv's epochs. */
+  public boolean resume() {
+    return bool(root, "resume", false, "");
   }
 
   /** The output directory (default graphs/&lt;name&gt;). */

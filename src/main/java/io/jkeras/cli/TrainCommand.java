@@ -39,8 +39,22 @@ final class TrainCommand implements Callable<Integer> {
     Dataset data = cfg.data();
     Path out = cfg.output();
     fit.callbacks(cfg.callbacks());
-    try (Sequential model = cfg.model()) {
-      cfg.compile(model);
+    // The run's history: on resume, the epochs already done (history.csv) and then this run's.
+    History record = new History();
+    boolean resuming = cfg.resume() && ModelFiles.isModelDir(out);
+    if (resuming) {
+      int done = readHistory(out.resolve("history.csv"), record);
+      if (done >= fit.epochs()) {
+        throw new ConfigException(job + ": field 'resume': " + out + " has already trained " + done + " epochs and 'fit.epochs' is "
+            + fit.epochs() + ": raise fit.epochs to train further (as in Keras, it is the number of the last epoch)");
+      }
+      fit.initialEpoch(Math.max(done, fit.initialEpoch()));
+      System.out.println("Resuming from " + out + "/ after epoch " + done + " (weights and training config from the model"
+          + " directory; the optimizer's state restarts, as jkeras model directories do not hold it yet)");
+    }
+    fit.callbacks(record);
+    try (Sequential model = resuming ? ModelFiles.load(out) : cfg.model()) {
+      if (!(resuming && model.isCompiled())) cfg.compile(model);
       if (model.inputBatchShape() == null) {
         long[] s = data.x().shape();
         s[0] = -1;
@@ -73,9 +87,8 @@ final class TrainCommand implements Callable<Integer> {
       });
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        History h;
         try {
-          h = model.fit(data.x(), data.y(), fit);
+          model.fit(data.x(), data.y(), fit);
         } catch (IllegalArgumentException e) {
           // jkeras checks arguments and data in Java before training starts: a usage error.
           throw new ConfigException(job + ": " + e.getMessage(), e);
@@ -93,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
           line.append(String.format(Locale.ROOT, ", perplexity %.2f", Math.exp(scores.get("loss"))));
         }
         System.out.println(line);
-        write(cfg, model, data, h, scores, out);
+        write(cfg, model, data, record, scores, out);
         System.out.println("Wrote " + out + "/: " + ModelFiles.CONFIG + " + " + ModelFiles.WEIGHTS
             + " (jkeras), saved_model.pb + variables/ (TensorFlow SavedModel), history.csv, history.png");
       } finally {
@@ -120,6 +133,25 @@ final class TrainCommand implements Callable<Integer> {
     extra.put("scores.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(scores));
     ModelFiles.save(model, out, extra, true);
     Charts.historyPng(h.history(), cfg.name, out.resolve("history.png"));
+  }
+
+  /** Replays a history.csv into {@code h}; returns the number of epochs it holds (the next epoch's index). */
+  static int readHistory(Path csv, History h) throws java.io.IOException {
+    if (!Files.isRegularFile(csv)) return 0;
+    List<String> lines = Files.readAllLines(csv);
+    if (lines.isEmpty()) return 0;
+    String[] keys = lines.get(0).split(",");
+    int next = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.isBlank()) continue;
+      String[] v = line.split(",", -1);
+      Map<String, Double> logs = new LinkedHashMap<>();
+      for (int i = 1; i < keys.length && i < v.length; i++) if (!v[i].isEmpty()) logs.put(keys[i], Double.parseDouble(v[i]));
+      int epoch = Integer.parseInt(v[0]);
+      h.onEpochEnd(epoch, logs);
+      next = epoch + 1;
+    }
+    return next;
   }
 
   /** Keras CSVLogger's layout: epoch, then the logged keys in sorted order. */
