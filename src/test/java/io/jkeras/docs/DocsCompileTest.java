@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestFactory;
  * java.util/java.nio.file. Variables a fragment uses but does not declare are given by an HTML
  * comment right before the block: {@code <!-- given: float[][][] x, int[][] y -->}.
  */
-class DocsCompileTest {
+public class DocsCompileTest {
   private static final Pattern BLOCK = Pattern.compile("(?:<!-- given: ([^>]*) -->\\s*\\n)?```java\\n(.*?)```", Pattern.DOTALL);
   static final String DEFAULT_IMPORTS = "import io.jkeras.*; import io.jkeras.layers.*; import io.jkeras.models.*;"
       + " import io.jkeras.callbacks.*; import io.jkeras.data.*; import io.jkeras.saving.*; import java.util.*;"
@@ -104,7 +104,7 @@ class DocsCompileTest {
   }
 
   /** The test classpath: surefire may hand it over in a manifest-only jar, so take its Class-Path too. */
-  static String classPath() throws IOException {
+  public static String classPath() throws IOException {
     List<String> parts = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
     for (String p : List.copyOf(parts)) {
       if (!p.endsWith(".jar") || !Files.isRegularFile(Path.of(p))) continue;
