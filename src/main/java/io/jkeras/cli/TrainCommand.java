@@ -132,7 +132,10 @@ final class TrainCommand implements Callable<Integer> {
     extra.put("job.json", Files.readString(cfg.file));
     extra.put("scores.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(scores));
     ModelFiles.save(model, out, extra, true);
-    Charts.historyPng(h.history(), cfg.name, out.resolve("history.png"));
+    if (!Charts.historyPng(h.epochs(), h.history(), cfg.name, out.resolve("history.png"))) {
+      Files.deleteIfExists(out.resolve("history.png"));
+      System.out.println("No epoch completed: no history.png");
+    }
   }
 
   /** Replays a history.csv into {@code h}; returns the number of epochs it holds (the next epoch's index). */

@@ -166,4 +166,16 @@ class CliUsageTest {
     assertEquals(2, r.code, r.err);
     assertTrue(r.err.contains("2 labels") && r.err.contains("26 classes"), r.err);
   }
+
+  @Test
+  void verboseOneNotOnATerminalPrintsOnlyEachEpochsFinalLine() throws Exception {
+    Path job = job("v1", "{\"name\": \"v1\", \"model\": " + CliTest.MODEL + ", \"compile\": {\"optimizer\": \"adam\","
+        + " \"loss\": \"categorical_crossentropy\"}, \"fit\": {\"epochs\": 3, \"batch_size\": 2, \"verbose\": 1},"
+        + " \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}, \"output\": \"" + q(dir.resolve("out/v1")) + "\"}");
+    Run r = run("train", job.toString());
+    assertEquals(0, r.code, r.err + r.out);
+    assertTrue(!r.out.contains("\r"), "no redraws in a file");
+    assertEquals(3, r.out.lines().filter(l -> l.startsWith("12/12 [==============================]")).count(), r.out);
+    assertEquals(0, r.out.lines().filter(l -> l.matches("\\s*\\d+/12 .*") && !l.startsWith("12/12")).count(), r.out);
+  }
 }
