@@ -30,6 +30,12 @@ final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "JOB", description = "the job config (see config/*.json)")
   Path job;
 
+  @picocli.CommandLine.Option(names = "--epochs", paramLabel = "N", description = "override the job's fit.epochs (e.g. a quick try)")
+  Integer epochs;
+
+  @picocli.CommandLine.Option(names = "--output", paramLabel = "DIR", description = "override the job's output directory")
+  Path output;
+
   @Override
   public Integer call() throws Exception {
     JobConfig cfg = JobConfig.read(job);
@@ -37,7 +43,13 @@ final class TrainCommand implements Callable<Integer> {
     FitOptions fit = cfg.fitOptions();
     boolean resetEachEpoch = cfg.resetStatesEachEpoch();
     Dataset data = cfg.data();
-    Path out = cfg.output();
+    if (epochs != null) {
+      if (epochs <= fit.initialEpoch()) {
+        throw new ConfigException("--epochs must be greater than the job's fit.initial_epoch (" + fit.initialEpoch() + "), got " + epochs);
+      }
+      fit.epochs(epochs);
+    }
+    Path out = output != null ? output : cfg.output();
     fit.callbacks(cfg.callbacks());
     // The run's history: on resume, the epochs already done (history.csv) and then this run's.
     History record = new History();
