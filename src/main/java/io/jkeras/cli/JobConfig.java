@@ -27,9 +27,11 @@ import java.util.Set;
  * built, and errors name the field and the allowed values. See config/*.json and README.md.
  */
 public final class JobConfig {
-  static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description", "callbacks");
+  static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description", "callbacks",
+      "resume");
   static final Set<String> COMPILE = Set.of("optimizer", "loss", "metrics");
-  static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states", "prefetch");
+  static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states", "prefetch",
+      "initial_epoch");
   static final List<String> SOURCES = List.of("alphabet", "text", "arrays");
 
   final Path file;
@@ -104,13 +106,25 @@ public final class JobConfig {
     return v;
   }
 
-  /** A path relative to the job file's directory, unless it exists relative to the working directory. */
+  /**
+   * A path relative to the job file's directory (so a job runs from any directory), else relative
+   * to the working directory when it exists there (older jobs were written that way).
+   */
   Path resolve(String p) {
     Path q = Path.of(p);
-    if (q.isAbsolute() || Files.exists(q)) return q;
-    Path parent = file.toAbsolutePath().getParent();
-    Path r = parent.resolve(p);
-    return Files.exists(r) ? r : q;
+    if (q.isAbsolute()) return q;
+    Path r = file.toAbsolutePath().getParent().resolve(p).normalize();
+    if (Files.exists(r) || !Files.exists(q)) return r;
+    return q;
+  }
+
+  /** A field's path that exists, or a message saying where it was looked for. */
+  Path existing(String field, String p) {
+    Path r = resolve(p);
+    if (Files.exists(r)) return r;
+    throw new ConfigException(file + ": field '" + field + "': no such file " + p + " (relative paths are read from the job"
+        + " file's directory " + file.toAbsolutePath().getParent() + ", then from the working directory "
+        + Path.of("").toAbsolutePath() + ")");
   }
 
   /**
@@ -126,8 +140,7 @@ public final class JobConfig {
     }
     try {
       if (m.isTextual()) {
-        Path p = resolve(m.asText());
-        if (!Files.exists(p)) throw new ConfigException(file + ": field 'model': no such file or directory " + p);
+        Path p = existing("model", m.asText());
         return ModelLoader.open(p);
       }
       if (!m.isObject()) throw new ConfigException(file + ": field 'model' must be inline Keras JSON or a path, got " + m);
@@ -185,12 +198,24 @@ public final class JobConfig {
   public FitOptions fitOptions() {
     JsonNode f = root.has("fit") ? object("fit") : new ObjectMapper().createObjectNode();
     checkKeys(f, FIT, "fit.");
+    JsonNode e = f.get("epochs");
+    if (e != null && e.isIntegralNumber() && e.asInt() < 1) {
+      throw new ConfigException(file + ": field 'fit.epochs' must be an integer >= 1, got " + e
+          + ": 0 epochs would write an untrained model; to score a model on data, use `jkeras evaluate`");
+    }
     FitOptions o = new FitOptions()
-        .epochs(intValue(f, "epochs", 1, "fit.", 0))
+        .epochs(intValue(f, "epochs", 1, "fit.", 1))
         .batchSize(intValue(f, "batch_size", 32, "fit.", 1))
         .shuffle(bool(f, "shuffle", true, "fit."))
         .verbose(intValue(f, "verbose", 1, "fit.", 0))
         .prefetch(intValue(f, "prefetch", 0, "fit.", 0));
+    int initial = intValue(f, "initial_epoch", 0, "fit.", 0);
+    if (initial >= o.epochs()) {
+      // Keras's epochs is the index of the last epoch, not a count: epochs <= initial_epoch trains nothing.
+      throw new ConfigException(file + ": field 'fit.epochs' (" + o.epochs() + ") must be greater than 'fit.initial_epoch' ("
+          + initial + "): as in Keras, epochs is the number of the last epoch, so nothing would be trained");
+    }
+    o.initialEpoch(initial);
     if (o.verbose() > 2) throw new ConfigException(file + ": field 'fit.verbose' must be 0, 1 or 2");
     JsonNode vs = f.get("validation_split");
     if (vs != null) {
@@ -210,6 +235,11 @@ public final class JobConfig {
       throw new ConfigException(file + ": field 'fit.reset_states' must be \"epoch\" or \"never\", got \"" + v + "\"");
     }
     return v.equals("epoch");
+  }
+
+  /** "resume": true continues from the model the output directory holds (its last save), after its history.csv's epochs. */
+  public boolean resume() {
+    return bool(root, "resume", false, "");
   }
 
   /** The output directory (default graphs/&lt;name&gt;). */
@@ -253,8 +283,7 @@ public final class JobConfig {
               "target_encoding", "max_samples"), "data.");
           String path = text(d, "path", null, "data.");
           if (path == null) throw new ConfigException(file + ": field 'data.path' is required for a text source");
-          Path p = resolve(path);
-          if (!Files.isRegularFile(p)) throw new ConfigException(file + ": field 'data.path': no such file " + p);
+          Path p = existing("data.path", path);
           String level = text(d, "level", "char", "data.");
           if (!level.equals("char") && !level.equals("word")) {
             throw new ConfigException(file + ": field 'data.level' must be \"char\" or \"word\", got \"" + level + "\"");
@@ -284,7 +313,7 @@ public final class JobConfig {
           String x = text(d, "x", null, "data.");
           String y = text(d, "y", null, "data.");
           if (x == null || y == null) throw new ConfigException(file + ": fields 'data.x' and 'data.y' are required for arrays");
-          return new Dataset(ArrayFiles.read(resolve(x)), ArrayFiles.read(resolve(y)), null);
+          return new Dataset(ArrayFiles.read(existing("data.x", x)), ArrayFiles.read(existing("data.y", y)), null);
         }
       }
     } catch (IOException e) {

@@ -13,8 +13,8 @@ import picocli.CommandLine.ScopeType;
  * fields, files), 1 runtime error (training or prediction failed).
  */
 @Command(name = "jkeras", mixinStandardHelpOptions = true, version = "jkeras 0.1.0 (TensorFlow 2.18 via TensorFlow Java 1.1.0)",
-    description = "Keras models in Java: train from a JSON job, predict, inspect, generate text, convert and export model files.",
-    subcommands = {TrainCommand.class, PredictCommand.class, InspectCommand.class, GenerateCommand.class, ConvertCommand.class,
+    description = "Keras models in Java: train from a JSON job, evaluate, predict, inspect, generate text, convert and export model files.",
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InspectCommand.class, GenerateCommand.class, ConvertCommand.class,
         ExportCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

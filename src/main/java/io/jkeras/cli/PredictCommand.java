@@ -48,8 +48,26 @@ final class PredictCommand implements Callable<Integer> {
       description = "samples per run (default 32; a model with a fixed batch size, such as a stateful one, runs that many)")
   Integer batchSize;
 
+  @Option(names = "--input-shape", paramLabel = "D1,D2,...",
+      description = "reshape each input row to this shape (without the batch), e.g. 3,1: lets a .csv (2-D) feed a 3-D model")
+  String inputShape;
+
+  @Option(names = "--decode", description = "print each sample's most likely label with its probability, using the vocabulary"
+      + " in the model directory's data.json (written by train) or --vocabulary")
+  boolean decode;
+
+  @Option(names = "--top-k", paramLabel = "K", description = "print each sample's K most likely labels (or class ids without a vocabulary) with their probabilities")
+  Integer topK;
+
+  @Option(names = "--vocabulary", paramLabel = "FILE", description = "labels for --decode/--top-k: a data.json, or a text file with one label per line")
+  Path vocabularyFile;
+
+  /** The first input file, for messages. */
+  private Path firstInput;
+
   /** The batch size to run: the model's fixed one if it has one (an explicit different --batch-size is refused), else --batch-size or 32. */
   private int batchSize(long fixed) {
+    if (batchSize != null && batchSize <= 0) throw new ConfigException("--batch-size must be a positive number of samples, got " + batchSize);
     if (fixed > 0) {
       if (batchSize != null && batchSize != fixed) {
         throw new ConfigException("--batch-size " + batchSize + ": the model runs exactly " + fixed
@@ -70,6 +88,7 @@ final class PredictCommand implements Callable<Integer> {
       String name = eq > 0 ? in.substring(0, eq) : null;
       Path file = Path.of(eq > 0 ? in.substring(eq + 1) : in);
       if (!Files.isRegularFile(file)) throw new ConfigException(file + ": no such input file");
+      if (firstInput == null) firstInput = file;
       Object value;
       try {
         value = file.toString().endsWith(".npy") && Npy.isScalar(file) ? (Object) Npy.read(file).data()[0] : ArrayFiles.read(file);
@@ -80,7 +99,18 @@ final class PredictCommand implements Callable<Integer> {
         throw new ConfigException("--input: " + (name == null ? "several unnamed inputs: name them NAME=FILE" : "input '" + name + "' given twice"));
       }
     }
+    if (topK != null && topK < 1) throw new ConfigException("--top-k must be a positive number of labels, got " + topK);
+    List<String> vocab = decode || topK != null ? vocabulary() : null;
+    if (decode && vocab == null) {
+      throw new ConfigException(model + ": --decode needs a vocabulary: the model directory has no data.json with one (train writes it"
+          + " for text and alphabet sources); give --vocabulary FILE, or --top-k K for class ids");
+    }
     Map<String, FloatArray> results = ModelLoader.isPlainSavedModel(model) ? runSavedModel(named) : runKeras(named);
+    if (decode || topK != null) {
+      Decoder.print(results, vocab, topK != null ? topK : 1, System.out);
+      if (output != null) write(results);
+      return Main.OK;
+    }
     write(results);
     return Main.OK;
   }
@@ -90,11 +120,17 @@ final class PredictCommand implements Callable<Integer> {
     if (named.size() != 1) throw new ConfigException("a Keras model takes one input, got " + named.keySet());
     Object v = named.values().iterator().next();
     FloatArray x = v instanceof FloatArray ? (FloatArray) v : new FloatArray(new float[] {(Float) v}, 1);
+    x = reshape(x);
     try (Sequential m = ModelLoader.open(model, weights)) {
       long[] expected = m.inputBatchShape();
       if (expected != null && !Shapes.compatible(withoutBatch(expected), withoutBatch(x.shape()))) {
-        throw new IllegalArgumentException("input has shape " + Shapes.toString(x.shape()) + " but the model expects "
-            + Shapes.toString(expected));
+        boolean csv = firstInput.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+        String fix = csv && expected.length > 2 && inputShape == null
+            ? "a .csv holds a 2-D table (samples x features) and feeds only 2-D models: give a .npy or .json file,"
+                + " or --input-shape " + shapeArg(expected) + " to reshape each row"
+            : "give an input of shape " + Shapes.toString(expected) + " (any number of samples)";
+        throw new ConfigException(firstInput + ": the input has shape " + Shapes.toString(x.shape())
+            + " but the model " + model + " expects " + Shapes.toString(expected) + "; " + fix);
       }
       String name = m.layers().get(m.layers().size() - 1).name();
       Map<String, FloatArray> r = new LinkedHashMap<>();
@@ -146,6 +182,54 @@ final class PredictCommand implements Callable<Integer> {
     for (Map.Entry<String, FloatArray> e : results.entrySet()) {
       System.out.println("Wrote " + e.getKey() + " " + Shapes.toString(e.getValue().shape()) + " to " + output);
     }
+  }
+
+  /** The labels from --vocabulary or the model directory's data.json; null when there are none. */
+  private List<String> vocabulary() throws java.io.IOException {
+    Path f = vocabularyFile;
+    if (f == null) {
+      f = Files.isDirectory(model) ? model.resolve("data.json") : null;
+      if (f == null || !Files.isRegularFile(f)) return null;
+    } else if (!Files.isRegularFile(f)) {
+      throw new ConfigException(f + ": no such vocabulary file");
+    }
+    List<String> labels = new ArrayList<>();
+    if (f.getFileName().toString().endsWith(".json")) {
+      new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).path("vocabulary").forEach(v -> labels.add(v.asText()));
+      if (labels.isEmpty() && vocabularyFile != null) throw new ConfigException(f + ": no \"vocabulary\" list");
+    } else {
+      labels.addAll(Files.readAllLines(f));
+    }
+    return labels.isEmpty() ? null : labels;
+  }
+
+  /** Applies --input-shape: each sample's values keep their order, as numpy's reshape. */
+  private FloatArray reshape(FloatArray x) {
+    if (inputShape == null) return x;
+    String[] parts = inputShape.split(",");
+    long[] shape = new long[parts.length + 1];
+    long per = 1;
+    try {
+      for (int i = 0; i < parts.length; i++) {
+        shape[i + 1] = Long.parseLong(parts[i].trim());
+        if (shape[i + 1] <= 0) throw new NumberFormatException();
+        per *= shape[i + 1];
+      }
+    } catch (NumberFormatException e) {
+      throw new ConfigException("--input-shape must be positive integers separated by commas (e.g. 3,1), got " + inputShape);
+    }
+    if (x.data().length % per != 0 || x.rowSize() != per) {
+      throw new ConfigException(firstInput + ": each sample has " + x.rowSize() + " values; --input-shape " + inputShape
+          + " needs " + per);
+    }
+    shape[0] = x.length();
+    return new FloatArray(x.data(), shape);
+  }
+
+  private static String shapeArg(long[] batchShape) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i < batchShape.length; i++) b.append(i > 1 ? "," : "").append(batchShape[i] < 0 ? "N" : String.valueOf(batchShape[i]));
+    return b.toString();
   }
 
   private static long[] withoutBatch(long[] s) {

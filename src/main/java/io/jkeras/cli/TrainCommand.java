@@ -30,6 +30,12 @@ final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "JOB", description = "the job config (see config/*.json)")
   Path job;
 
+  @picocli.CommandLine.Option(names = "--epochs", paramLabel = "N", description = "override the job's fit.epochs (e.g. a quick try)")
+  Integer epochs;
+
+  @picocli.CommandLine.Option(names = "--output", paramLabel = "DIR", description = "override the job's output directory")
+  Path output;
+
   @Override
   public Integer call() throws Exception {
     JobConfig cfg = JobConfig.read(job);
@@ -37,15 +43,38 @@ final class TrainCommand implements Callable<Integer> {
     FitOptions fit = cfg.fitOptions();
     boolean resetEachEpoch = cfg.resetStatesEachEpoch();
     Dataset data = cfg.data();
-    Path out = cfg.output();
+    if (epochs != null) {
+      if (epochs <= fit.initialEpoch()) {
+        throw new ConfigException("--epochs must be greater than the job's fit.initial_epoch (" + fit.initialEpoch() + "), got " + epochs);
+      }
+      fit.epochs(epochs);
+    }
+    Path out = output != null ? output : cfg.output();
     fit.callbacks(cfg.callbacks());
-    try (Sequential model = cfg.model()) {
-      cfg.compile(model);
+    // The run's history: on resume, the epochs already done (history.csv) and then this run's.
+    History record = new History();
+    boolean resuming = cfg.resume() && ModelFiles.isModelDir(out);
+    if (resuming) {
+      int done = readHistory(out.resolve("history.csv"), record);
+      if (done >= fit.epochs()) {
+        throw new ConfigException(job + ": field 'resume': " + out + " has already trained " + done + " epochs and 'fit.epochs' is "
+            + fit.epochs() + ": raise fit.epochs to train further (as in Keras, it is the number of the last epoch)");
+      }
+      fit.initialEpoch(Math.max(done, fit.initialEpoch()));
+      System.out.println("Resuming from " + out + "/ after epoch " + done + " (weights and training config from the model"
+          + " directory; the optimizer's state restarts, as jkeras model directories do not hold it yet)");
+    }
+    fit.callbacks(record);
+    try (Sequential model = resuming ? ModelFiles.load(out) : cfg.model()) {
+      if (!(resuming && model.isCompiled())) cfg.compile(model);
       if (model.inputBatchShape() == null) {
         long[] s = data.x().shape();
         s[0] = -1;
         model.build(s);
       }
+      DataCheck.input(job.toString(), model, data.x(),
+          "change the job's data section (framing, seq_length) or the model's input shape");
+      DataCheck.targets(job.toString(), model, data.x(), data.y());
       model.summary();
       System.out.println("Training on " + data.x().length() + " samples: x " + io.jkeras.utils.Shapes.toString(data.x().shape())
           + ", y " + io.jkeras.utils.Shapes.toString(data.y().shape()));
@@ -70,7 +99,12 @@ final class TrainCommand implements Callable<Integer> {
       });
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        History h = model.fit(data.x(), data.y(), fit);
+        try {
+          model.fit(data.x(), data.y(), fit);
+        } catch (IllegalArgumentException e) {
+          // jkeras checks arguments and data in Java before training starts: a usage error.
+          throw new ConfigException(job + ": " + e.getMessage(), e);
+        }
         if (resetEachEpoch) model.resetStates();
         int batch = model.inputBatchShape()[0] > 0 ? (int) model.inputBatchShape()[0] : 32;
         Map<String, Double> scores = model.evaluate(data.x(), data.y(), batch);
@@ -84,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
           line.append(String.format(Locale.ROOT, ", perplexity %.2f", Math.exp(scores.get("loss"))));
         }
         System.out.println(line);
-        write(cfg, model, data, h, scores, out);
+        write(cfg, model, data, record, scores, out);
         System.out.println("Wrote " + out + "/: " + ModelFiles.CONFIG + " + " + ModelFiles.WEIGHTS
             + " (jkeras), saved_model.pb + variables/ (TensorFlow SavedModel), history.csv, history.png");
       } finally {
@@ -110,7 +144,29 @@ final class TrainCommand implements Callable<Integer> {
     extra.put("job.json", Files.readString(cfg.file));
     extra.put("scores.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(scores));
     ModelFiles.save(model, out, extra, true);
-    Charts.historyPng(h.history(), cfg.name, out.resolve("history.png"));
+    if (!Charts.historyPng(h.epochs(), h.history(), cfg.name, out.resolve("history.png"))) {
+      Files.deleteIfExists(out.resolve("history.png"));
+      System.out.println("No epoch completed: no history.png");
+    }
+  }
+
+  /** Replays a history.csv into {@code h}; returns the number of epochs it holds (the next epoch's index). */
+  static int readHistory(Path csv, History h) throws java.io.IOException {
+    if (!Files.isRegularFile(csv)) return 0;
+    List<String> lines = Files.readAllLines(csv);
+    if (lines.isEmpty()) return 0;
+    String[] keys = lines.get(0).split(",");
+    int next = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.isBlank()) continue;
+      String[] v = line.split(",", -1);
+      Map<String, Double> logs = new LinkedHashMap<>();
+      for (int i = 1; i < keys.length && i < v.length; i++) if (!v[i].isEmpty()) logs.put(keys[i], Double.parseDouble(v[i]));
+      int epoch = Integer.parseInt(v[0]);
+      h.onEpochEnd(epoch, logs);
+      next = epoch + 1;
+    }
+    return next;
   }
 
   /** Keras CSVLogger's layout: epoch, then the logged keys in sorted order. */

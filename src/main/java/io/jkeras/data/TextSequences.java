@@ -79,7 +79,7 @@ public final class TextSequences {
     return r;
   }
 
-  /** Windows of {@code seqLength} tokens every {@code step}, at most {@code maxSamples} (<= 0: all); one-hot targets. */
+  /** Windows of {@code seqLength} tokens every {@code step}, at most {@code maxSamples} (&lt;= 0: all); one-hot targets. */
   public Dataset windows(int seqLength, int step, Encoding encoding, boolean sequenceTargets, int maxSamples) {
     return windows(seqLength, step, encoding, sequenceTargets, false, maxSamples);
   }

@@ -93,6 +93,10 @@ public final class FitOptions {
     return this;
   }
 
+  public int initialEpoch() {
+    return initialEpoch;
+  }
+
   public int epochs() {
     return epochs;
   }

@@ -71,6 +71,16 @@ public final class Config {
   }
 
   private KerasFormatException error(String key, String what, JsonNode got) {
+    if (got == null) {
+      // a required argument is missing: a present argument spelled close to it is a typo.
+      Iterator<String> it = node.fieldNames();
+      while (it.hasNext()) {
+        String k = it.next();
+        if (!k.equals(key) && KerasArguments.closest(k, Set.of(key)) != null) {
+          return new KerasFormatException(path + ": unknown argument '" + k + "'; did you mean '" + key + "'?");
+        }
+      }
+    }
     return new KerasFormatException(path + "." + key + ": expected " + what + ", got " + describe(got));
   }
 
@@ -235,7 +245,11 @@ public final class Config {
     return def;
   }
 
-  /** Throws if the config has keys nobody read: every Keras argument is honoured or refused. */
+  /**
+   * Throws if the config has keys nobody read: every Keras argument is honoured or refused. A key
+   * that is a real Keras argument of the class is "not supported by jkeras"; any other is unknown,
+   * with the closest known argument suggested (a typo should not read as a missing feature).
+   */
   public void checkAllUsed(String className) {
     Set<String> unknown = new TreeSet<>();
     Iterator<String> it = node.fieldNames();
@@ -243,9 +257,21 @@ public final class Config {
       String k = it.next();
       if (!used.contains(k)) unknown.add(k);
     }
-    if (!unknown.isEmpty()) {
-      throw new KerasFormatException(path + ": " + className + " argument(s) " + unknown + " are not supported by jkeras");
+    if (unknown.isEmpty()) return;
+    Set<String> keras = KerasArguments.of(className);
+    Set<String> unsupported = new TreeSet<>();
+    for (String k : unknown) {
+      if (keras != null && keras.contains(k)) {
+        unsupported.add(k);
+        continue;
+      }
+      Set<String> known = new TreeSet<>(used);
+      if (keras != null) known.addAll(keras);
+      String near = KerasArguments.closest(k, known);
+      throw new KerasFormatException(path + ": unknown argument '" + k + "' for " + className
+          + (near != null ? "; did you mean '" + near + "'?" : "; " + className + " takes " + (keras != null ? keras : known)));
     }
+    throw new KerasFormatException(path + ": " + className + " argument(s) " + unsupported + " are not supported by jkeras");
   }
 
   /** Keys every layer accepts (base Layer kwargs in Keras). */

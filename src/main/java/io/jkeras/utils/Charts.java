@@ -5,114 +5,122 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Training curves as a PNG, drawn with Java2D (headless): one panel for the losses, one for the
- * other metrics, epochs on the x axis, a legend per series.
+ * Training curves as a PNG (JFreeChart, headless): one chart per metric family (loss, accuracy,
+ * ...), the training curve and its {@code val_} curve together, epochs on the x axis with integer
+ * ticks, the metric's name on the y axis.
  */
 public final class Charts {
-  private static final Color[] COLORS = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
-      new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75)};
+  private static final int W = 520;
+  private static final int H = 380;
+  private static final int PER_ROW = 3;
+  private static final Color TRAIN = new Color(31, 119, 180);
+  private static final Color VALIDATION = new Color(255, 127, 14);
 
   private Charts() {}
 
-  public static void historyPng(Map<String, List<Double>> history, String title, Path out) throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    Map<String, List<Double>> losses = new java.util.LinkedHashMap<>();
-    Map<String, List<Double>> metrics = new java.util.LinkedHashMap<>();
-    for (Map.Entry<String, List<Double>> e : history.entrySet()) {
-      if (e.getKey().equals("learning_rate")) continue;
-      (e.getKey().endsWith("loss") ? losses : metrics).put(e.getKey(), e.getValue());
-    }
-    int panels = metrics.isEmpty() ? 1 : 2;
-    int w = 520 * panels;
-    int h = 400;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, w, h);
-    g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-    g.drawString(title, 10, 20);
-    panel(g, losses, "loss", 0, 30, 520, h - 30);
-    if (!metrics.isEmpty()) panel(g, metrics, "metrics", 520, 30, 520, h - 30);
-    g.dispose();
-    ImageIO.write(img, "png", out.toFile());
+  /** As {@link #historyPng(List, Map, String, Path)} with epochs numbered 1, 2, ... */
+  public static boolean historyPng(Map<String, List<Double>> history, String title, Path out) throws IOException {
+    return historyPng(null, history, title, out);
   }
 
-  private static void panel(Graphics2D g, Map<String, List<Double>> series, String name, int x0, int y0, int pw, int ph) {
-    int left = x0 + 60;
-    int right = x0 + pw - 20;
-    int top = y0 + 20;
-    int bottom = y0 + ph - 40;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    int n = 0;
-    for (List<Double> s : series.values()) {
-      n = Math.max(n, s.size());
-      for (double v : s) {
-        if (Double.isFinite(v)) {
-          min = Math.min(min, v);
-          max = Math.max(max, v);
-        }
-      }
+  /**
+   * Writes the chart of a Keras history ({@code history.history}) to {@code out}.
+   *
+   * @param epochs the epoch indices (0-based, as History records them; shown 1-based as Keras prints
+   *     them), or null for 0, 1, 2, ...
+   * @return false, writing nothing, when the history holds no epoch
+   */
+  public static boolean historyPng(List<Integer> epochs, Map<String, List<Double>> history, String title, Path out)
+      throws IOException {
+    Map<String, Map<String, List<Double>>> families = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Double>> e : history.entrySet()) {
+      if (e.getValue().isEmpty()) continue;
+      String family = e.getKey().startsWith("val_") ? e.getKey().substring(4) : e.getKey();
+      families.computeIfAbsent(family, k -> new LinkedHashMap<>()).put(e.getKey(), e.getValue());
     }
-    if (!Double.isFinite(min)) {
-      min = 0;
-      max = 1;
+    if (families.isEmpty()) return false;
+    if (families.containsKey("loss")) {
+      // the loss first, as Keras's history lists it
+      Map<String, Map<String, List<Double>>> ordered = new LinkedHashMap<>();
+      ordered.put("loss", families.remove("loss"));
+      ordered.putAll(families);
+      families = ordered;
     }
-    if (max - min < 1e-12) {
-      max += 0.5;
-      min -= 0.5;
-    }
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    g.setColor(new Color(230, 230, 230));
-    for (int i = 0; i <= 4; i++) {
-      int y = bottom - (bottom - top) * i / 4;
-      g.drawLine(left, y, right, y);
-      g.setColor(Color.DARK_GRAY);
-      g.drawString(String.format(Locale.ROOT, "%.3g", min + (max - min) * i / 4), x0 + 5, y + 4);
-      g.setColor(new Color(230, 230, 230));
-    }
+    System.setProperty("java.awt.headless", "true");
+    List<JFreeChart> charts = new ArrayList<>();
+    for (Map.Entry<String, Map<String, List<Double>>> f : families.entrySet()) charts.add(chart(epochs, f.getKey(), f.getValue()));
+    int cols = Math.min(PER_ROW, charts.size());
+    int rows = (charts.size() + PER_ROW - 1) / PER_ROW;
+    int top = 30;
+    BufferedImage img = new BufferedImage(cols * W, top + rows * H, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, img.getWidth(), img.getHeight());
     g.setColor(Color.BLACK);
-    g.drawRect(left, top, right - left, bottom - top);
-    g.drawString("epoch", (left + right) / 2 - 15, bottom + 30);
-    g.drawString("1", left, bottom + 15);
-    g.drawString(Integer.toString(Math.max(1, n)), right - 20, bottom + 15);
-    int k = 0;
-    List<String> names = new ArrayList<>(series.keySet());
-    for (String key : names) {
-      List<Double> s = series.get(key);
-      g.setColor(COLORS[k % COLORS.length]);
-      g.setStroke(new BasicStroke(key.startsWith("val_") ? 1.5f : 2f));
-      int px = -1;
-      int py = -1;
-      for (int i = 0; i < s.size(); i++) {
-        double v = s.get(i);
-        if (!Double.isFinite(v)) {
-          px = -1;
-          continue;
-        }
-        int x = n <= 1 ? (left + right) / 2 : left + (int) ((long) (right - left) * i / (n - 1));
-        int y = bottom - (int) ((bottom - top) * (v - min) / (max - min));
-        if (px >= 0) g.drawLine(px, py, x, y);
-        px = x;
-        py = y;
-      }
-      g.fillRect(right - 140, top + 8 + 16 * k, 10, 10);
-      g.setColor(Color.BLACK);
-      g.drawString(key, right - 125, top + 17 + 16 * k);
-      k++;
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+    g.drawString(title, 10, 21);
+    for (int i = 0; i < charts.size(); i++) {
+      charts.get(i).draw(g, new Rectangle2D.Double((i % PER_ROW) * W, top + (i / PER_ROW) * H, W, H));
     }
-    g.setStroke(new BasicStroke(1f));
+    g.dispose();
+    ImageIO.write(img, "png", out.toFile());
+    return true;
+  }
+
+  private static JFreeChart chart(List<Integer> epochs, String family, Map<String, List<Double>> series) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    int points = 0;
+    for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+      XYSeries s = new XYSeries(e.getKey().startsWith("val_") ? "validation" : "training", false, true);
+      List<Double> v = e.getValue();
+      for (int i = 0; i < v.size(); i++) {
+        double y = v.get(i);
+        if (Double.isNaN(y) || Double.isInfinite(y)) continue;
+        int epoch = (epochs != null && i < epochs.size() ? epochs.get(i) : i) + 1;
+        s.add(epoch, y);
+      }
+      points = Math.max(points, v.size());
+      data.addSeries(s);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(null, "epoch", family, data, PlotOrientation.VERTICAL, true, false, false);
+    chart.setTitle(new TextTitle(family, new Font(Font.SANS_SERIF, Font.BOLD, 13)));
+    chart.setBackgroundPaint(Color.WHITE);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(220, 220, 220));
+    plot.setRangeGridlinePaint(new Color(220, 220, 220));
+    NumberAxis x = (NumberAxis) plot.getDomainAxis();
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    NumberAxis y = (NumberAxis) plot.getRangeAxis();
+    y.setAutoRangeIncludesZero(false);
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, points <= 40);
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      r.setSeriesPaint(i, "validation".equals(data.getSeriesKey(i)) ? VALIDATION : TRAIN);
+      r.setSeriesStroke(i, new BasicStroke(2f));
+    }
+    plot.setRenderer(r);
+    return chart;
   }
 }

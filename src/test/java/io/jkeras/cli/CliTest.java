@@ -108,8 +108,8 @@ class CliTest {
     Path in = dir.resolve("bad.npy");
     Npy.write(in, new FloatArray(new float[8], 2, 4, 1));
     Run r = run("predict", modelDir.toString(), "--input", in.toString());
-    assertEquals(1, r.code);
-    assertTrue(r.err.contains("(2, 4, 1)") && r.err.contains("(None, 3, 1)"), r.err);
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("bad.npy") && r.err.contains("(2, 4, 1)") && r.err.contains("(None, 3, 1)"), r.err);
   }
 
   @Test
@@ -180,8 +180,9 @@ class CliTest {
     assertTrue(r.err.contains("Lambda"), r.err);
     r = run("train", job("b6", "{\"name\": \"b6\", \"model\": " + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"},"
         + " \"data\": {\"source\": \"alphabet\", \"framing\": \"one_char\"}}").toString());
-    assertEquals(1, r.code, "data of shape (25, 1, 1) for a model on (None, 3, 1) is a runtime error");
-    assertTrue(r.err.contains("(25, 1, 1)") && r.err.contains("(None, 3, 1)"), r.err);
+    assertEquals(2, r.code, "data of shape (25, 1, 1) for a model on (None, 3, 1) is a usage error");
+    assertTrue(r.err.contains("b6.json") && r.err.contains("(25, 1, 1)") && r.err.contains("(None, 3, 1)")
+        && r.err.contains("seq_length"), r.err);
   }
 
   @Test

@@ -61,6 +61,10 @@ class QuietLaunchTest {
     assertTrue(QuietLaunch.hidden(absl.replaceFirst("^I", "W"), 2));
     assertFalse(QuietLaunch.hidden("jkeras: error: input has shape (2, 3)", 3));
     assertEquals(1, QuietLaunch.minSeverity("1"));
+    String lstm = "2026-12-02 05:34:01.106067: W tensorflow/core/kernels/rnn/lstm_ops.cc:932] BlockLSTMOp is inefficient when both"
+        + " batch_size and input_size are odd. You are using: batch_size=15, input_size=1";
+    assertTrue(QuietLaunch.hidden(lstm, 1));
+    assertFalse(QuietLaunch.hidden(lstm, 0));
   }
 
   static final class Run {

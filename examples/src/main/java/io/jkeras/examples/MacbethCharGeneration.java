@@ -63,7 +63,7 @@ public final class MacbethCharGeneration {
       return vocabulary.length;
     }
 
-    /** Number of (window, next char) pairs: len - seqLength, or {@code limit} if smaller (limit <= 0: all). */
+    /** Number of (window, next char) pairs: len - seqLength, or {@code limit} if smaller (limit &lt;= 0: all). */
     public int windows(int seqLength, int limit) {
       int n = Math.max(0, encoded.length - seqLength);
       return limit > 0 ? Math.min(limit, n) : n;
@@ -100,7 +100,7 @@ public final class MacbethCharGeneration {
 
   /**
    * Generates {@code count} characters after {@code seed} (a window of char ids, slid by one at
-   * each step). temperature <= 0: argmax; otherwise sampling from p^(1/T), renormalized.
+   * each step). temperature &lt;= 0: argmax; otherwise sampling from p^(1/T), renormalized.
    */
   public static String generate(Sequential model, Corpus corpus, int[] seed, int count, double temperature, Random random) {
     int seqLength = seed.length;
