@@ -61,8 +61,8 @@ final class TrainCommand implements Callable<Integer> {
             + fit.epochs() + ": raise fit.epochs to train further (as in Keras, it is the number of the last epoch)");
       }
       fit.initialEpoch(Math.max(done, fit.initialEpoch()));
-      System.out.println("Resuming from " + out + "/ after epoch " + done + " (weights and training config from the model"
-          + " directory; the optimizer's state restarts, as jkeras model directories do not hold it yet)");
+      System.out.println("Resuming from " + out + "/ after epoch " + done + " (weights, training config and optimizer state"
+          + " from the model directory)");
     }
     fit.callbacks(record);
     try (Sequential model = resuming ? ModelFiles.load(out) : cfg.model()) {

@@ -76,4 +76,59 @@ class EvaluateResumeTest {
     assertEquals(3, csv.size());
     assertTrue(csv.get(1).startsWith("1,"), csv.get(1));
   }
+
+  /**
+   * Resuming is continuing: 2 epochs, then "resume" to 4, ends with the weights of 4 epochs in one
+   * run, because the model directory holds Adam's moments and step count (optimizer.json/.npz).
+   * Data in order (shuffle off) and no dropout, so both runs see the same batches.
+   */
+  @Test
+  void resumedTrainingEqualsContinuousTraining() throws Exception {
+    Path out = dir.resolve("out");
+    String fit2 = "{\"epochs\": 2, \"verbose\": 0, \"shuffle\": false, \"batch_size\": 4}";
+    String fit4 = "{\"epochs\": 4, \"verbose\": 0, \"shuffle\": false, \"batch_size\": 4}";
+    Run r = run("train", job("r2", CliTest.MODEL, fit2, "").toString());
+    assertEquals(0, r.code, r.err + r.out);
+    assertTrue(Files.isRegularFile(out.resolve("optimizer.npz")), "the model directory holds the optimizer state");
+    Path two = dir.resolve("two");
+    try (java.util.stream.Stream<Path> files = Files.walk(out)) {
+      for (Path p : (Iterable<Path>) files::iterator) Files.copy(p, two.resolve(out.relativize(p).toString()));
+    }
+    r = run("train", job("r4", CliTest.MODEL, fit4, ", \"resume\": true").toString());
+    assertEquals(0, r.code, r.err + r.out);
+    assertTrue(r.out.contains("optimizer state"), r.out);
+    List<io.jkeras.data.FloatArray> resumed;
+    try (io.jkeras.models.Sequential m = io.jkeras.saving.ModelFiles.load(out)) {
+      resumed = m.getWeights();
+      assertEquals(4 * 6, m.optimizerState().iterations(), "steps: 4 epochs of 6 batches (23 samples, batch 4)");
+    }
+    Files.move(out, dir.resolve("first"));
+    r = run("train", job("c4", CliTest.MODEL, fit4, "").toString());
+    assertEquals(0, r.code, r.err + r.out);
+    try (io.jkeras.models.Sequential m = io.jkeras.saving.ModelFiles.load(out)) {
+      List<io.jkeras.data.FloatArray> continuous = m.getWeights();
+      double worst = 0;
+      for (int i = 0; i < continuous.size(); i++) {
+        float[] a = continuous.get(i).data(), b = resumed.get(i).data();
+        for (int j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]));
+      }
+      assertTrue(worst <= 1e-6, "2 + 2 resumed epochs vs 4 in one run: weights differ by " + worst);
+      // Without the optimizer state (a directory from before it was saved) the resumed run ends elsewhere.
+      Path old = two;
+      Files.delete(old.resolve("optimizer.npz"));
+      Files.delete(old.resolve("optimizer.json"));
+      Files.move(out, dir.resolve("continuous"));
+      Files.move(old, out);
+      r = run("train", job("r4b", CliTest.MODEL, fit4, ", \"resume\": true").toString());
+      assertEquals(0, r.code, r.err + r.out);
+      try (io.jkeras.models.Sequential fresh = io.jkeras.saving.ModelFiles.load(out)) {
+        double off = 0;
+        for (int i = 0; i < continuous.size(); i++) {
+          float[] a = continuous.get(i).data(), b = fresh.getWeights().get(i).data();
+          for (int j = 0; j < a.length; j++) off = Math.max(off, Math.abs(a[j] - b[j]));
+        }
+        assertTrue(off > 1e-4, "restarting Adam's moments should change the result, got " + off);
+      }
+    }
+  }
 }
