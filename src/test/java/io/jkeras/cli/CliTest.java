@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.jkeras.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,29 +19,8 @@ class CliTest {
   static Path modelDir;
 
   /** Runs the CLI in-process, capturing stdout and stderr. */
-  static final class Run {
-    int code;
-    String out;
-    String err;
-  }
-
-  static Run run(String... args) {
-    PrintStream o = System.out;
-    PrintStream e = System.err;
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    ByteArrayOutputStream be = new ByteArrayOutputStream();
-    Run r = new Run();
-    try {
-      System.setOut(new PrintStream(bo, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(be, true, StandardCharsets.UTF_8));
-      r.code = Main.run(args);
-    } finally {
-      System.setOut(o);
-      System.setErr(e);
-    }
-    r.out = bo.toString(StandardCharsets.UTF_8);
-    r.err = be.toString(StandardCharsets.UTF_8);
-    return r;
+  static CliRun run(String... args) {
+    return CliRun.run(args);
   }
 
   static Path job(String name, String body) throws Exception {
@@ -64,7 +41,7 @@ class CliTest {
         + "{\"class_name\": \"Adam\", \"config\": {\"learning_rate\": 0.01}}, \"loss\": \"categorical_crossentropy\", \"metrics\": [\"accuracy\"]},"
         + "\"fit\": {\"epochs\": 30, \"batch_size\": 4, \"verbose\": 2}, \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\", \"seq_length\": 3},"
         + "\"output\": \"" + modelDir.toString().replace("\\", "/") + "\"}");
-    Run r = run("train", job.toString());
+    CliRun r = run("train", job.toString());
     assertEquals(0, r.code, r.err + r.out);
     assertTrue(r.out.contains("Epoch 30/30"), r.out);
     assertTrue(r.out.contains("Final evaluation"), r.out);
@@ -90,7 +67,7 @@ class CliTest {
     Path in = dir.resolve("x.npy");
     Npy.write(in, new FloatArray(x, 23, 3, 1));
     Path out = dir.resolve("y.npy");
-    Run r = run("predict", modelDir.toString(), "--input", in.toString(), "--output", out.toString());
+    CliRun r = run("predict", modelDir.toString(), "--input", in.toString(), "--output", out.toString());
     assertEquals(0, r.code, r.err);
     FloatArray y = Npy.read(out);
     assertArrayEquals(new long[] {23, 26}, y.shape());
@@ -107,14 +84,14 @@ class CliTest {
   void predictShapeMismatchSaysBothShapes() throws Exception {
     Path in = dir.resolve("bad.npy");
     Npy.write(in, new FloatArray(new float[8], 2, 4, 1));
-    Run r = run("predict", modelDir.toString(), "--input", in.toString());
+    CliRun r = run("predict", modelDir.toString(), "--input", in.toString());
     assertEquals(2, r.code);
     assertTrue(r.err.contains("bad.npy") && r.err.contains("(2, 4, 1)") && r.err.contains("(None, 3, 1)"), r.err);
   }
 
   @Test
   void inspectPrintsSummary() {
-    Run r = run("inspect", modelDir.toString());
+    CliRun r = run("inspect", modelDir.toString());
     assertEquals(0, r.code, r.err);
     assertTrue(r.out.contains("Total params: 1,594"), r.out); // LSTM(16) on 1: 4*(16*17+16) = 1,152; Dense 16*26+26 = 442
     assertTrue(r.out.contains("Compiled: optimizer Adam"), r.out);
@@ -132,7 +109,7 @@ class CliTest {
         + " \"loss\": \"categorical_crossentropy\"}, \"fit\": {\"epochs\": 1, \"verbose\": 0},"
         + " \"data\": {\"source\": \"text\", \"path\": \"" + text.toString().replace("\\", "/") + "\", \"seq_length\": 10, \"step\": 5},"
         + " \"output\": \"" + out.toString().replace("\\", "/") + "\"}");
-    Run r = run("train", job.toString());
+    CliRun r = run("train", job.toString());
     assertEquals(0, r.code, r.err + r.out);
     r = run("generate", out.toString(), "--seed", "the cat", "--length", "12", "--temperature", "0.8");
     assertEquals(0, r.code, r.err);
@@ -148,7 +125,7 @@ class CliTest {
 
   @Test
   void missingFilesAreUsageErrors() {
-    Run r = run("train", dir.resolve("none.json").toString());
+    CliRun r = run("train", dir.resolve("none.json").toString());
     assertEquals(2, r.code);
     assertTrue(r.err.contains("no such job file"), r.err);
     r = run("predict", dir.resolve("nomodel").toString(), "--input", dir.resolve("x.npy").toString());
@@ -161,7 +138,7 @@ class CliTest {
   @Test
   void badJobFieldsNameTheFieldAndAllowedValues() throws Exception {
     String base = "{\"name\": \"b\", \"model\": " + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"}, %s}";
-    Run r = run("train", job("b1", String.format(base, "\"data\": {\"source\": \"tweets\"}")).toString());
+    CliRun r = run("train", job("b1", String.format(base, "\"data\": {\"source\": \"tweets\"}")).toString());
     assertEquals(2, r.code);
     assertTrue(r.err.contains("data.source") && r.err.contains("[alphabet, text, arrays]"), r.err);
     r = run("train", job("b2", String.format(base, "\"data\": {\"source\": \"alphabet\", \"framing\": \"zigzag\"}")).toString());
@@ -193,7 +170,7 @@ class CliTest {
         + " \"callbacks\": [{\"class_name\": \"EarlyStopping\", \"config\": {\"monitor\": \"loss\", \"patience\": 0, \"min_delta\": 10}},"
         + " {\"class_name\": \"CSVLogger\", \"config\": {\"filename\": \"" + dir.resolve("logs/log.csv").toString().replace("\\", "/") + "\"}}],"
         + " \"output\": \"" + out.toString().replace("\\", "/") + "\"}");
-    Run r = run("train", job.toString());
+    CliRun r = run("train", job.toString());
     assertEquals(0, r.code, r.err + r.out);
     // min_delta 10 never counts as an improvement: EarlyStopping stops after the first epoch (patience 0 + 1).
     java.util.List<String> log = Files.readAllLines(dir.resolve("logs/log.csv"));
@@ -211,7 +188,7 @@ class CliTest {
 
   @Test
   void unknownCommandIsUsageError() {
-    Run r = run("frobnicate");
+    CliRun r = run("frobnicate");
     assertEquals(2, r.code);
     assertTrue(r.err.contains("Usage"), r.err);
   }

@@ -4,7 +4,7 @@ import static io.jkeras.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jkeras.cli.CliTest.Run;
+import io.jkeras.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +34,7 @@ class CliUsageTest {
   @BeforeAll
   static void trainOneEpoch() throws Exception {
     modelDir = dir.resolve("out/u");
-    Run r = run("train", job("u", "{\"name\": \"u\", \"seed\": 1, \"model\": " + CliTest.MODEL + ", \"compile\": {\"optimizer\": \"adam\","
+    CliRun r = run("train", job("u", "{\"name\": \"u\", \"seed\": 1, \"model\": " + CliTest.MODEL + ", \"compile\": {\"optimizer\": \"adam\","
         + " \"loss\": \"categorical_crossentropy\", \"metrics\": [\"accuracy\"]}, \"fit\": {\"epochs\": 1, \"verbose\": 0},"
         + " \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}, \"output\": \"" + q(modelDir) + "\"}").toString());
     assertEquals(0, r.code, r.err + r.out);
@@ -44,7 +44,7 @@ class CliUsageTest {
   void classCountAgainstLastLayerUnits() throws Exception {
     Path job = job("c20", "{\"name\": \"c20\", \"model\": " + model(20) + ", \"compile\": {\"optimizer\": \"adam\","
         + " \"loss\": \"categorical_crossentropy\"}, \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}}");
-    Run r = run("train", job.toString());
+    CliRun r = run("train", job.toString());
     assertEquals(2, r.code, r.err);
     assertTrue(r.err.contains("c20.json") && r.err.contains("26 classes") && r.err.contains("has 20 units")
         && r.err.contains("give it 26 units"), r.err);
@@ -66,7 +66,7 @@ class CliUsageTest {
   void csvFeedsOnlyTwoDimensionalModelsUnlessReshaped() throws Exception {
     Path csv = dir.resolve("x.csv");
     Files.writeString(csv, "0.0,0.04,0.08\n0.5,0.54,0.58\n");
-    Run r = run("predict", modelDir.toString(), "--input", csv.toString());
+    CliRun r = run("predict", modelDir.toString(), "--input", csv.toString());
     assertEquals(2, r.code, r.err);
     assertTrue(r.err.contains("x.csv") && r.err.contains("2-D") && r.err.contains("--input-shape 3,1"), r.err);
     r = run("predict", modelDir.toString(), "--input", csv.toString(), "--input-shape", "3,1");
@@ -81,7 +81,7 @@ class CliUsageTest {
   void zeroEpochsAndNonPositiveBatchSizesAreRefused() throws Exception {
     String base = "{\"name\": \"e\", \"model\": " + CliTest.MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"},"
         + " \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}, \"output\": \"" + q(dir.resolve("out/e")) + "\", %s}";
-    Run r = run("train", job("e0", String.format(base, "\"fit\": {\"epochs\": 0}")).toString());
+    CliRun r = run("train", job("e0", String.format(base, "\"fit\": {\"epochs\": 0}")).toString());
     assertEquals(2, r.code, r.err);
     assertTrue(r.err.contains("e0.json") && r.err.contains("fit.epochs") && r.err.contains("jkeras evaluate"), r.err);
     assertTrue(!Files.exists(dir.resolve("out/e")), "nothing written");
@@ -101,7 +101,7 @@ class CliUsageTest {
   void typoInALayerArgumentIsUnknownWithASuggestion() throws Exception {
     String base = "{\"name\": \"t\", \"model\": %s, \"compile\": {\"optimizer\": %s, \"loss\": \"mse\"},"
         + " \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}}";
-    Run r = run("train", job("t1", String.format(base, CliTest.MODEL.replace("\"units\": 16", "\"unitz\": 16"), "\"adam\"")).toString());
+    CliRun r = run("train", job("t1", String.format(base, CliTest.MODEL.replace("\"units\": 16", "\"unitz\": 16"), "\"adam\"")).toString());
     assertEquals(2, r.code, r.err);
     assertTrue(r.err.contains("t1.json") && r.err.contains("unknown argument 'unitz'; did you mean 'units'?"), r.err);
     r = run("train", job("t2", String.format(base, CliTest.MODEL.replace("\"units\": 16", "\"units\": 16, \"frobnicate\": 1"),
@@ -127,7 +127,7 @@ class CliUsageTest {
     String body = "{\"name\": \"rel\", \"model\": " + model(27) + ", \"compile\": {\"optimizer\": \"adam\","
         + " \"loss\": \"categorical_crossentropy\"}, \"fit\": {\"epochs\": 1, \"verbose\": 0},"
         + " \"data\": {\"source\": \"text\", \"path\": \"%s\", \"seq_length\": 3}, \"output\": \"" + q(dir.resolve("out/rel")) + "\"}";
-    Run r = run("train", job("jobs/sub/rel", String.format(body, "data/abc.txt")).toString());
+    CliRun r = run("train", job("jobs/sub/rel", String.format(body, "data/abc.txt")).toString());
     assertEquals(0, r.code, r.err + r.out);
     r = run("train", job("jobs/sub/rel2", String.format(body, "data/macbeth.txt")).toString());
     assertEquals(2, r.code, r.err);
@@ -140,7 +140,7 @@ class CliUsageTest {
     Path x = dir.resolve("d.json");
     Files.writeString(x, "[[[0.0], [0.04], [0.08]], [[0.5], [0.54], [0.58]]]");
     Path y = dir.resolve("d.npy");
-    Run r = run("predict", modelDir.toString(), "--input", x.toString(), "--output", y.toString());
+    CliRun r = run("predict", modelDir.toString(), "--input", x.toString(), "--output", y.toString());
     assertEquals(0, r.code, r.err);
     io.jkeras.data.FloatArray p = io.jkeras.data.Npy.read(y);
     r = run("predict", modelDir.toString(), "--input", x.toString(), "--top-k", "3");
@@ -172,7 +172,7 @@ class CliUsageTest {
     Path job = job("v1", "{\"name\": \"v1\", \"model\": " + CliTest.MODEL + ", \"compile\": {\"optimizer\": \"adam\","
         + " \"loss\": \"categorical_crossentropy\"}, \"fit\": {\"epochs\": 3, \"batch_size\": 2, \"verbose\": 1},"
         + " \"data\": {\"source\": \"alphabet\", \"framing\": \"window_timesteps\"}, \"output\": \"" + q(dir.resolve("out/v1")) + "\"}");
-    Run r = run("train", job.toString());
+    CliRun r = run("train", job.toString());
     assertEquals(0, r.code, r.err + r.out);
     assertTrue(!r.out.contains("\r"), "no redraws in a file");
     assertEquals(3, r.out.lines().filter(l -> l.startsWith("12/12 [==============================]")).count(), r.out);

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jkeras.cli.CliTest.Run;
 import io.jkeras.data.Alphabet;
 import io.jkeras.data.Dataset;
 import io.jkeras.data.Npy;
+import io.jkeras.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +31,7 @@ class EvaluateResumeTest {
   @Test
   void evaluateTrainAgainAndResume() throws Exception {
     Path out = dir.resolve("out");
-    Run r = run("train", job("a", CliTest.MODEL, "{\"epochs\": 2, \"verbose\": 0}", "").toString());
+    CliRun r = run("train", job("a", CliTest.MODEL, "{\"epochs\": 2, \"verbose\": 0}", "").toString());
     assertEquals(0, r.code, r.err + r.out);
     double loss = new ObjectMapper().readTree(out.resolve("scores.json").toFile()).get("loss").asDouble();
 
@@ -87,7 +87,7 @@ class EvaluateResumeTest {
     Path out = dir.resolve("out");
     String fit2 = "{\"epochs\": 2, \"verbose\": 0, \"shuffle\": false, \"batch_size\": 4}";
     String fit4 = "{\"epochs\": 4, \"verbose\": 0, \"shuffle\": false, \"batch_size\": 4}";
-    Run r = run("train", job("r2", CliTest.MODEL, fit2, "").toString());
+    CliRun r = run("train", job("r2", CliTest.MODEL, fit2, "").toString());
     assertEquals(0, r.code, r.err + r.out);
     assertTrue(Files.isRegularFile(out.resolve("optimizer.npz")), "the model directory holds the optimizer state");
     Path two = dir.resolve("two");

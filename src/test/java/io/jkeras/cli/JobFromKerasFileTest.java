@@ -7,6 +7,7 @@ import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.KerasModels;
+import io.jkeras.testing.CliRun;
 import io.jkeras.testing.KerasPython;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class JobFromKerasFileTest {
         assertTrue(d < 1e-5, file + ": the job's model predicts " + d + " away from the Python-trained model");
       }
       // 0 epochs would only copy the model: refused, pointing at evaluate (and convert copies)
-      CliTest.Run r = CliTest.run("train", job(name + "-0", keras.resolve(file).toString(), null, 0).toString());
+      CliRun r = CliTest.run("train", job(name + "-0", keras.resolve(file).toString(), null, 0).toString());
       assertEquals(2, r.code, r.out + r.err);
       assertTrue(r.err.contains("fit.epochs"), r.err);
     }
@@ -72,14 +73,14 @@ class JobFromKerasFileTest {
       assertEquals("Adam", m.optimizer().className());
       before = m.evaluate(x, y).get("loss");
     }
-    CliTest.Run r = CliTest.run("train", job("fine-tune", keras.resolve("model.keras").toString(), null, 5).toString());
+    CliRun r = CliTest.run("train", job("fine-tune", keras.resolve("model.keras").toString(), null, 5).toString());
     assertEquals(0, r.code, r.out + r.err);
     try (Sequential m = ModelLoader.open(dir.resolve("fine-tune"))) {
       double after = m.evaluate(x, y).get("loss");
       assertTrue(after < before, "fine-tuning from the file: loss " + before + " -> " + after);
     }
     // A SavedModel that carries its Keras config (jkeras's export in the output directory) starts a job too.
-    CliTest.Run again = CliTest.run("train", job("from-savedmodel", dir.resolve("fine-tune").toString(),
+    CliRun again = CliTest.run("train", job("from-savedmodel", dir.resolve("fine-tune").toString(),
         "{\"optimizer\": \"sgd\", \"loss\": \"mse\"}", 1).toString());
     assertEquals(0, again.code, again.out + again.err);
   }
@@ -90,10 +91,10 @@ class JobFromKerasFileTest {
     try (Sequential m = KerasModels.load(keras.resolve("model.keras"))) {
       Files.writeString(json, io.jkeras.saving.KerasJson.write(m));
     }
-    CliTest.Run r = CliTest.run("train", job("no-compile", json.toString(), null, 1).toString());
+    CliRun r = CliTest.run("train", job("no-compile", json.toString(), null, 1).toString());
     assertEquals(2, r.code, r.out + r.err);
     assertTrue(r.err.contains("field 'compile' is required"), r.err);
-    CliTest.Run missing = CliTest.run("train", job("missing", dir.resolve("nope.keras").toString(), null, 1).toString());
+    CliRun missing = CliTest.run("train", job("missing", dir.resolve("nope.keras").toString(), null, 1).toString());
     assertEquals(2, missing.code);
     assertTrue(missing.err.contains("field 'model'") && missing.err.contains("nope.keras"), missing.err);
   }

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jkeras.cli.CliTest.Run;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.KerasModels;
 import io.jkeras.saving.ModelFiles;
+import io.jkeras.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class KerasFilesCliTest {
   void predictFromH5JsonWithWeightsAndKeras() throws Exception {
     Path x = input();
     Path y1 = tmp.resolve("y1.npy");
-    Run r = run("predict", path(FLATTEN + "model.h5").toString(), "--input", x.toString(), "--output", y1.toString());
+    CliRun r = run("predict", path(FLATTEN + "model.h5").toString(), "--input", x.toString(), "--output", y1.toString());
     assertEquals(0, r.code, r.err + r.out);
     assertClose(expected(), Npy.read(y1), 1e-5, 1e-5);
 
@@ -62,7 +62,7 @@ class KerasFilesCliTest {
   void convertH5ToKerasThenToModelDir() throws Exception {
     Path x = input();
     Path keras = tmp.resolve("out/model.keras");
-    Run r = run("convert", path(FLATTEN + "model.h5").toString(), keras.toString());
+    CliRun r = run("convert", path(FLATTEN + "model.h5").toString(), keras.toString());
     assertEquals(0, r.code, r.err + r.out);
     assertTrue(r.out.contains("Wrote " + keras) && r.out.contains("compiled"), r.out);
     try (Sequential m = KerasModels.load(keras)) {
@@ -103,7 +103,7 @@ class KerasFilesCliTest {
     Files.writeString(dest, "previous contents");
     Path bad = tmp.resolve("bad.h5");
     Files.writeString(bad, "not hdf5");
-    Run r = run("convert", bad.toString(), dest.toString());
+    CliRun r = run("convert", bad.toString(), dest.toString());
     assertEquals(2, r.code, r.err + r.out);
     assertTrue(r.err.contains("not an HDF5 file"), r.err);
     assertEquals("previous contents", Files.readString(dest));
@@ -136,7 +136,7 @@ class KerasFilesCliTest {
   @Test
   void convertToSavedModel() throws Exception {
     Path dest = tmp.resolve("as-savedmodel");
-    Run r = run("convert", path(FLATTEN + "model.h5").toString(), dest.toString(), "--format", "savedmodel");
+    CliRun r = run("convert", path(FLATTEN + "model.h5").toString(), dest.toString(), "--format", "savedmodel");
     assertEquals(0, r.code, r.err + r.out);
     assertTrue(Files.isRegularFile(dest.resolve("saved_model.pb")));
     try (io.jkeras.models.Sequential m = io.jkeras.saving.KerasModels.load(path(FLATTEN + "model.h5"));

@@ -3,7 +3,7 @@ package io.jkeras.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jkeras.cli.CliTest.Run;
+import io.jkeras.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ class ReadmeWalkthroughTest {
       if (w.isEmpty()) continue;
       assertEquals("target/jkeras", w.get(0), line);
       commands.add(w.get(1));
-      Run r = CliTest.run(w.subList(1, w.size()).toArray(new String[0]));
+      CliRun r = CliTest.run(w.subList(1, w.size()).toArray(new String[0]));
       assertEquals(0, r.code, line + "\n" + r.err + r.out);
       assertTrue(!r.out.isBlank(), line);
     }

@@ -9,6 +9,7 @@ import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
 import io.jkeras.data.Npz;
 import io.jkeras.saving.SavedModel;
+import io.jkeras.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,7 +26,7 @@ class SavedModelCliTest {
     Path x = dir.resolve("x.npy");
     Npy.write(x, new FloatArray(new float[] {5f}, 1));
     Path y = dir.resolve("y.npy");
-    CliTest.Run r = CliTest.run("predict", sm.toString(), "--input", x.toString(), "--output", y.toString());
+    CliRun r = CliTest.run("predict", sm.toString(), "--input", x.toString(), "--output", y.toString());
     assertEquals(0, r.code, r.err);
     assertEquals(4.5f, Npy.read(y).data()[0], 0f);
     r = CliTest.run("predict", sm.toString(), "--signature", "regress_x2_to_y3", "--input", "inputs=" + x, "--output", y.toString());
@@ -44,7 +45,7 @@ class SavedModelCliTest {
     Path sm = path("savedmodel-tfnet-lstm-sequential");
     Path x = path("savedmodel-tfnet-lstm-sequential/derived/input_serving_default_input_1.npy");
     Path outDir = dir.resolve("outs");
-    CliTest.Run r = CliTest.run("predict", sm.toString(), "--input", x.toString(), "--output", outDir.toString());
+    CliRun r = CliTest.run("predict", sm.toString(), "--input", x.toString(), "--output", outDir.toString());
     assertEquals(0, r.code, r.err);
     try (SavedModel m = SavedModel.load(sm)) {
       assertArrayEquals(m.predict(Npy.read(x)).data(), Npy.read(outDir.resolve("dense.npy")).data(), 0f);
@@ -58,7 +59,7 @@ class SavedModelCliTest {
 
   @Test
   void inspectListsSignaturesAndKerasSummary() {
-    CliTest.Run r = CliTest.run("inspect", path("savedmodel-tfnet-lstm-sequential").toString());
+    CliRun r = CliTest.run("inspect", path("savedmodel-tfnet-lstm-sequential").toString());
     assertEquals(0, r.code, r.err);
     assertTrue(r.out.contains("signature 'serving_default'") && r.out.contains("input_1: DT_FLOAT (None, 5, 3)"), r.out);
     assertTrue(r.out.contains("lstm (LSTM)") && r.out.contains("Total params: 4,641"), r.out); // 4*(32*35+32) + 33
@@ -68,7 +69,7 @@ class SavedModelCliTest {
   void exportThenPredictThroughTensorFlow() throws Exception {
     Path src = path("savedmodel-tfnet-lstm-sequential");
     Path out = dir.resolve("exported");
-    CliTest.Run r = CliTest.run("export", src.toString(), out.toString());
+    CliRun r = CliTest.run("export", src.toString(), out.toString());
     assertEquals(0, r.code, r.err);
     assertTrue(Files.isRegularFile(out.resolve("saved_model.pb")));
     FloatArray x = Npy.read(path("savedmodel-tfnet-lstm-sequential/derived/input_serving_default_input_1.npy"));

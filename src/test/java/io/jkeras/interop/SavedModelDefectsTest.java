@@ -16,11 +16,9 @@ import io.jkeras.models.Sequential;
 import io.jkeras.saving.ExportOptions;
 import io.jkeras.saving.KerasJson;
 import io.jkeras.saving.SavedModel;
+import io.jkeras.testing.CliRun;
 import io.jkeras.testing.Fixtures;
 import io.jkeras.testing.KerasPython;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,19 +109,19 @@ class SavedModelDefectsTest {
 
     // The CLI: --batch-size 2 as the user asked, and without it (the signature's fixed size).
     Path y = work.resolve("cli_y.npy");
-    Cli r = cli("predict", sm.toString(), "--input", x.toString(), "--batch-size", "2", "--output", y.toString());
+    CliRun r = CliRun.run("predict", sm.toString(), "--input", x.toString(), "--batch-size", "2", "--output", y.toString());
     assertEquals(0, r.code, r.err);
     Fixtures.assertClose(first, Npy.read(y), 1e-5, 0);
-    r = cli("predict", sm.toString(), "--input", x.toString(), "--output", y.toString());
+    r = CliRun.run("predict", sm.toString(), "--input", x.toString(), "--output", y.toString());
     assertEquals(0, r.code, r.err);
     Fixtures.assertClose(first, Npy.read(y), 1e-5, 0); // each CLI run loads the export afresh
-    r = cli("predict", sm.toString(), "--input", x.toString(), "--batch-size", "3");
+    r = CliRun.run("predict", sm.toString(), "--input", x.toString(), "--batch-size", "3");
     assertEquals(Main.USAGE_ERROR, r.code, r.err);
     assertTrue(r.err.contains("runs exactly 2 samples at a time"), r.err);
     Path five = work.resolve("five.npy");
     FloatArray xs = Npy.read(x);
     Npy.write(five, xs.slice(0, 5));
-    r = cli("predict", sm.toString(), "--input", five.toString());
+    r = CliRun.run("predict", sm.toString(), "--input", five.toString());
     assertEquals(Main.RUNTIME_ERROR, r.code, r.err);
     assertTrue(r.err.contains("5 samples do not divide into batches of 2"), r.err);
 
@@ -156,7 +154,7 @@ class SavedModelDefectsTest {
     Path x = work.resolve("jkeras_stateful_x.npy");
     Npy.write(x, xs);
     Path y = work.resolve("jkeras_cli_y.npy");
-    Cli r = cli("predict", sm.toString(), "--input", x.toString(), "--output", y.toString());
+    CliRun r = CliRun.run("predict", sm.toString(), "--input", x.toString(), "--output", y.toString());
     assertEquals(0, r.code, r.err);
     Fixtures.assertClose(first, Npy.read(y), 1e-5, 0);
     try (SavedModel m = SavedModel.load(sm)) {
@@ -171,28 +169,4 @@ class SavedModelDefectsTest {
     return d;
   }
 
-  static final class Cli {
-    int code;
-    String out;
-    String err;
-  }
-
-  static Cli cli(String... args) {
-    PrintStream o = System.out;
-    PrintStream e = System.err;
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    ByteArrayOutputStream be = new ByteArrayOutputStream();
-    Cli r = new Cli();
-    try {
-      System.setOut(new PrintStream(bo, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(be, true, StandardCharsets.UTF_8));
-      r.code = Main.run(args);
-    } finally {
-      System.setOut(o);
-      System.setErr(e);
-    }
-    r.out = bo.toString(StandardCharsets.UTF_8);
-    r.err = be.toString(StandardCharsets.UTF_8);
-    return r;
-  }
 }
