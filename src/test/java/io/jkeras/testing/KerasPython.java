@@ -48,7 +48,8 @@ public final class KerasPython {
     if (p != null && !p.isBlank()) candidates.add(p);
     p = System.getProperty("jkeras.python");
     if (p != null && !p.isBlank()) candidates.add(p);
-    candidates.add(Paths.get("target/py/bin/python").toAbsolutePath().toString());
+    String venv = Paths.get("target/py/bin/python").toAbsolutePath().toString();
+    if (!candidates.contains(venv)) candidates.add(venv);
     for (String c : candidates) {
       if (!Files.isExecutable(Paths.get(c))) continue;
       try {
@@ -64,6 +65,8 @@ public final class KerasPython {
     }
     problem = "skipped: no Python with Keras 3 + TensorFlow (make target/py as README says, or set JKERAS_PYTHON); tried "
         + candidates;
+    // Said once per test run: assumption failures in factories and @BeforeAll do not reach the Maven log.
+    System.err.println("[jkeras tests] real-Keras interop tests " + problem);
   }
 
   /** The folder of the project's Python scripts. */
