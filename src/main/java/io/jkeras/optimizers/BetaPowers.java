@@ -65,11 +65,6 @@ final class BetaPowers {
     return r;
   }
 
-  /** The variables found. */
-  List<Output<TFloat32>> variables() {
-    return java.util.Collections.unmodifiableList(powers);
-  }
-
   /** What {@code Optimizer.finish} does, with the power updates after {@code updates}. */
   Op finish(Graph graph, Ops tf, List<Op> updates, String name) {
     List<Op> all = new ArrayList<>(updates);

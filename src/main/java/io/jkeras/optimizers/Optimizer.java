@@ -212,11 +212,6 @@ public abstract class Optimizer {
   /** The framework's slot name for Keras's {@code kerasSlot}. */
   protected abstract String frameworkSlot(String kerasSlot);
 
-  /** Keras's value = framework's value times this at learning rate {@code lr} (SGD's momentum is kept in another unit). */
-  protected float kerasScale(String kerasSlot, float lr) {
-    return 1f;
-  }
-
   /** A fresh slot's value (Adagrad's accumulator starts at initial_accumulator_value). */
   protected float initialSlotValue(String kerasSlot) {
     return 0f;
@@ -324,16 +319,6 @@ public abstract class Optimizer {
   public synchronized void setPendingState(OptimizerState state, List<String> paths, List<long[]> shapes) {
     String why = mismatch(state, stateLayout(paths, shapes));
     if (why != null) throw new IllegalArgumentException(className() + " state does not fit the model: " + why);
-    int perWeight = state.values().size() - kerasScalars().size();
-    for (int j = 0; j < perWeight; j++) {
-      if (kerasScale(kindOf(j, paths.size()), state.learningRate()) != 0f) continue;
-      for (float x : state.values().get(j).data()) {
-        if (x != 0f) {
-          throw new IllegalArgumentException(className() + ": variable " + state.names().get(j) + " cannot be restored at a"
-              + " learning rate of 0 (the framework keeps it divided by the learning rate)");
-        }
-      }
-    }
     setLearningRate(state.learningRate());
     pending = state;
   }
@@ -362,13 +347,9 @@ public abstract class Optimizer {
     long steps;
     try (Result res = r.run()) {
       steps = ((TInt64) res.get(0)).getObject();
-      int perWeight = layout.size() - kerasScalars().size();
       for (int j = 0; j < layout.size(); j++) {
-        FloatArray v = FloatArray.fromTensor((TFloat32) res.get(j + 1));
-        float scale = j < perWeight ? kerasScale(kindOf(j, paths.size()), learningRate) : 1f;
-        if (scale != 1f) v = scaled(v, scale);
         names.add(layout.get(j).name);
-        values.add(v);
+        values.add(FloatArray.fromTensor((TFloat32) res.get(j + 1)));
       }
     }
     return new OptimizerState(steps, learningRate, names, values);
@@ -390,23 +371,11 @@ public abstract class Optimizer {
     return r;
   }
 
-  private static FloatArray scaled(FloatArray a, float k) {
-    float[] d = a.data().clone();
-    for (int i = 0; i < d.length; i++) d[i] *= k;
-    return new FloatArray(d, a.shape());
-  }
-
   private void write(OptimizerState s, Ops tf, Session session) {
-    int perWeight = s.values().size() - kerasScalars().size();
     List<Output<TFloat32>> targets = sources(s.values().size());
     Map<Output<?>, Object> values = new java.util.LinkedHashMap<>();
-    for (int j = 0; j < targets.size(); j++) {
-      FloatArray v = s.values().get(j);
-      // Converted at the saved learning rate, the one Keras's values were in (zeros at rate 0: checked when set).
-      float scale = j < perWeight ? kerasScale(kindOf(j, boundVariables.size()), s.learningRate()) : 1f;
-      if (scale != 1f) v = scaled(v, scale == 0f ? 0f : 1f / scale);
-      values.put(targets.get(j), v);
-    }
+    // Every slot holds Keras's own variable (Keras 3's rules run where TensorFlow's keep another unit).
+    for (int j = 0; j < targets.size(); j++) values.put(targets.get(j), s.values().get(j));
     for (Map.Entry<Output<TFloat32>, Float> e : iterationScalars(s.iterations()).entrySet()) {
       values.put(e.getKey(), new FloatArray(new float[] {e.getValue()}, 1));
     }
