@@ -9,6 +9,7 @@ import io.jkeras.data.Alphabet;
 import io.jkeras.data.Dataset;
 import io.jkeras.data.Npy;
 import io.jkeras.testing.CliRun;
+import io.jkeras.testing.Weights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,11 +108,7 @@ class EvaluateResumeTest {
     assertEquals(0, r.code, r.err + r.out);
     try (io.jkeras.models.Sequential m = io.jkeras.saving.ModelFiles.load(out)) {
       List<io.jkeras.data.FloatArray> continuous = m.getWeights();
-      double worst = 0;
-      for (int i = 0; i < continuous.size(); i++) {
-        float[] a = continuous.get(i).data(), b = resumed.get(i).data();
-        for (int j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]));
-      }
+      double worst = Weights.maxAbsDiff(continuous, resumed);
       assertTrue(worst <= 1e-6, "2 + 2 resumed epochs vs 4 in one run: weights differ by " + worst);
       // Without the optimizer state (a directory from before it was saved) the resumed run ends elsewhere.
       Path old = two;
@@ -122,11 +119,7 @@ class EvaluateResumeTest {
       r = run("train", job("r4b", CliTest.MODEL, fit4, ", \"resume\": true").toString());
       assertEquals(0, r.code, r.err + r.out);
       try (io.jkeras.models.Sequential fresh = io.jkeras.saving.ModelFiles.load(out)) {
-        double off = 0;
-        for (int i = 0; i < continuous.size(); i++) {
-          float[] a = continuous.get(i).data(), b = fresh.getWeights().get(i).data();
-          for (int j = 0; j < a.length; j++) off = Math.max(off, Math.abs(a[j] - b[j]));
-        }
+        double off = Weights.maxAbsDiff(continuous, fresh.getWeights());
         assertTrue(off > 1e-4, "restarting Adam's moments should change the result, got " + off);
       }
     }

@@ -9,6 +9,7 @@ import io.jkeras.models.Sequential;
 import io.jkeras.saving.KerasModels;
 import io.jkeras.testing.CliRun;
 import io.jkeras.testing.KerasPython;
+import io.jkeras.testing.Weights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,12 +43,6 @@ class JobFromKerasFileTest {
     return p;
   }
 
-  private static double maxDiff(FloatArray a, FloatArray b) {
-    double d = 0;
-    for (int i = 0; i < a.data().length; i++) d = Math.max(d, Math.abs(a.data()[i] - b.data()[i]));
-    return d;
-  }
-
   @Test
   void theJobsModelHasTheTrainedWeights() throws Exception {
     FloatArray x = Npy.read(keras.resolve("x.npy")), want = Npy.read(keras.resolve("pred.npy"));
@@ -55,7 +50,7 @@ class JobFromKerasFileTest {
       String name = "start-" + file.replace('.', '-');
       Path job = job(name, keras.resolve(file).toString(), null, 1);
       try (Sequential m = JobConfig.read(job).model()) {
-        double d = maxDiff(m.predict(x), want);
+        double d = Weights.maxAbsDiff(m.predict(x), want);
         assertTrue(d < 1e-5, file + ": the job's model predicts " + d + " away from the Python-trained model");
       }
       // 0 epochs would only copy the model: refused, pointing at evaluate (and convert copies)

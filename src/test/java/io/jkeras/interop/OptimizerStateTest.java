@@ -1,6 +1,5 @@
 package io.jkeras.interop;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import io.jkeras.optimizers.OptimizerState;
 import io.jkeras.saving.KerasModels;
 import io.jkeras.saving.ModelFiles;
 import io.jkeras.testing.KerasPython;
+import io.jkeras.testing.Weights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,18 +79,6 @@ class OptimizerStateTest {
     return new FloatArray[] {d.get("x"), d.get("y")};
   }
 
-  static double maxDiff(List<FloatArray> a, List<FloatArray> b) {
-    assertEquals(a.size(), b.size(), "number of arrays");
-    double worst = 0;
-    for (int i = 0; i < a.size(); i++) {
-      assertArrayEquals(a.get(i).shape(), b.get(i).shape(), "shape of array " + i);
-      float[] x = a.get(i).data();
-      float[] y = b.get(i).data();
-      for (int j = 0; j < x.length; j++) worst = Math.max(worst, Math.abs(x[j] - y[j]));
-    }
-    return worst;
-  }
-
   static List<FloatArray> values(Map<String, FloatArray> m) {
     return new ArrayList<>(m.values());
   }
@@ -116,11 +104,11 @@ class OptimizerStateTest {
         assertEquals(state.get(1).data()[0], s.learningRate(), c + ext);
         List<FloatArray> slots = state.subList(2, state.size());
         assertEquals(slots.size(), s.values().size(), c + ext + ": number of slot variables");
-        double d = maxDiff(slots, reshapeScalars(s.values(), slots));
+        double d = Weights.maxAbsDiff(slots, reshapeScalars(s.values(), slots));
         assertTrue(d == 0, c + ext + ": state differs by " + d);
         if (!parity) continue;
         m.fit(xy[0], xy[1], epochs(M));
-        double resumed = maxDiff(keras, m.getWeights());
+        double resumed = Weights.maxAbsDiff(keras, m.getWeights());
         System.out.printf("optimizer state %s%s: Keras %d + jkeras %d epochs vs Keras %d: max |dw| %.2e%n", c, ext, K, M, K + M, resumed);
         assertTrue(resumed <= TOL, c + ext + ": resumed training differs from Keras's by " + resumed);
       }
@@ -130,7 +118,7 @@ class OptimizerStateTest {
     try (Sequential m = KerasModels.load(dir.resolve("k_" + c + ".keras"))) {
       m.setOptimizerState(freshState(m));
       m.fit(xy[0], xy[1], epochs(M));
-      double fresh = maxDiff(keras, m.getWeights());
+      double fresh = Weights.maxAbsDiff(keras, m.getWeights());
       assertTrue(fresh > 10 * TOL, c + ": a fresh optimizer ends as close (" + fresh + ")");
     }
   }
@@ -174,7 +162,7 @@ class OptimizerStateTest {
     String out = KerasPython.run("opt_state.py", args.toArray(new String[0]));
     assertFalse(out.contains("Skipping variable loading"), out);
     for (String c : PARITY) {
-      double d = maxDiff(continuous.get(c), values(npz("resumed_" + c + ".npz")));
+      double d = Weights.maxAbsDiff(continuous.get(c), values(npz("resumed_" + c + ".npz")));
       System.out.printf("optimizer state %s: jkeras %d + Keras %d epochs vs jkeras %d: max |dw| %.2e%n", c, K, M, K + M, d);
       assertTrue(d <= TOL, c + ": Keras's resumed training differs from jkeras's by " + d);
     }
@@ -202,18 +190,18 @@ class OptimizerStateTest {
       assertEquals(K * STEPS_PER_EPOCH, m.optimizerState().iterations());
       m.fit(xy[0], xy[1], epochs(M));
       // Bit for bit, but for SGD's momentum: converted to Keras's unit (times -lr) and back.
-      assertTrue(maxDiff(continuous, m.getWeights()) <= 0, c + ": model directory");
+      assertTrue(Weights.maxAbsDiff(continuous, m.getWeights()) <= 0, c + ": model directory");
       assertEquals((K + M) * STEPS_PER_EPOCH, m.optimizerState().iterations());
     }
     try (Sequential m = KerasModels.load(keras)) {
       m.fit(xy[0], xy[1], epochs(M));
-      assertTrue(maxDiff(continuous, m.getWeights()) <= 0, c + ": .keras");
+      assertTrue(Weights.maxAbsDiff(continuous, m.getWeights()) <= 0, c + ": .keras");
     }
     // load_weights on a compiled model takes the optimizer state too, as Keras's does.
     try (Sequential m = KerasModels.load(dir.resolve("init_" + c + ".keras"))) {
       KerasModels.loadWeights(m, weights);
       m.fit(xy[0], xy[1], epochs(M));
-      assertTrue(maxDiff(continuous, m.getWeights()) <= 0, c + ": .weights.h5");
+      assertTrue(Weights.maxAbsDiff(continuous, m.getWeights()) <= 0, c + ": .weights.h5");
     }
   }
 }

@@ -15,6 +15,7 @@ import io.jkeras.models.Sequential;
 import io.jkeras.saving.KerasModels;
 import io.jkeras.saving.SavedModel;
 import io.jkeras.testing.KerasPython;
+import io.jkeras.testing.Weights;
 import io.jkeras.utils.Shapes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -185,7 +186,7 @@ class PythonToJavaTest {
     FloatArray y = predict(m, f);
     assertArrayEquals(m.expected.shape(), y.shape(), () -> "output shape " + Shapes.toString(y.shape()) + " vs Keras's "
         + Shapes.toString(m.expected.shape()));
-    double err = maxAbs(m.expected, y);
+    double err = Weights.maxAbsDiff(m.expected, y);
     ERRORS.put(m.name + "/" + f, err);
     assertTrue(err <= TOLERANCE, () -> m.name + " [" + f.label + "]: max abs error " + err + " > " + TOLERANCE);
   }
@@ -301,14 +302,4 @@ class PythonToJavaTest {
     throw new AssertionError("expected an error, but it loaded and predicted");
   }
 
-  static double maxAbs(FloatArray a, FloatArray b) {
-    assertEquals(a.data().length, b.data().length);
-    double m = 0;
-    for (int i = 0; i < a.data().length; i++) {
-      double d = Math.abs(a.data()[i] - b.data()[i]);
-      if (Double.isNaN(d)) return Double.POSITIVE_INFINITY;
-      m = Math.max(m, d);
-    }
-    return m;
-  }
 }

@@ -19,6 +19,7 @@ import io.jkeras.saving.SavedModel;
 import io.jkeras.testing.CliRun;
 import io.jkeras.testing.Fixtures;
 import io.jkeras.testing.KerasPython;
+import io.jkeras.testing.Weights;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,7 +151,7 @@ class SavedModelDefectsTest {
       first = m.predict(xs, 2);
       second = m.predict(xs, 2);
     }
-    assertTrue(maxDiff(first, second) > 1e-4, "jkeras carries state across predict calls, as Keras does");
+    assertTrue(Weights.maxAbsDiff(first, second) > 1e-4, "jkeras carries state across predict calls, as Keras does");
     Path x = work.resolve("jkeras_stateful_x.npy");
     Npy.write(x, xs);
     Path y = work.resolve("jkeras_cli_y.npy");
@@ -161,12 +162,6 @@ class SavedModelDefectsTest {
       Fixtures.assertClose(first, m.predict(xs), 1e-5, 0);
       Fixtures.assertClose(second, m.predict(xs), 1e-5, 0);
     }
-  }
-
-  private static double maxDiff(FloatArray a, FloatArray b) {
-    double d = 0;
-    for (int i = 0; i < a.data().length; i++) d = Math.max(d, Math.abs(a.data()[i] - b.data()[i]));
-    return d;
   }
 
 }

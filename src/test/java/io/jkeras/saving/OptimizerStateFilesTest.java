@@ -84,8 +84,7 @@ class OptimizerStateFilesTest {
           List.of(new long[] {3, 4}, new long[] {4}, new long[] {4, 2}, new long[] {2})));
       m.fit(X, Y, epochs(2));
       float[] fresh = Weights.flat(m.getWeights());
-      double d = 0;
-      for (int i = 0; i < fresh.length; i++) d = Math.max(d, Math.abs(fresh[i] - continuous[i]));
+      double d = Weights.maxAbsDiff(fresh, continuous);
       assertTrue(d > 1e-4, "a fresh Adam ends as close: " + d);
     }
   }
