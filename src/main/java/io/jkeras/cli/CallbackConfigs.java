@@ -7,7 +7,7 @@ import io.jkeras.callbacks.EarlyStopping;
 import io.jkeras.callbacks.ModelCheckpoint;
 import io.jkeras.callbacks.ReduceLROnPlateau;
 import io.jkeras.callbacks.TerminateOnNaN;
-import io.jkeras.saving.Config;
+import io.jkeras.config.Config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.jkeras.cli;
 
 import io.jkeras.models.Sequential;
-import io.jkeras.saving.KerasModels;
+import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.jkeras.cli;
 
 import io.jkeras.models.Sequential;
-import io.jkeras.saving.SavedModel;
-import io.jkeras.saving.SavedModelImport;
+import io.jkeras.saving.savedmodel.SavedModel;
+import io.jkeras.saving.savedmodel.SavedModelImport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package io.jkeras.cli;
 
-import io.jkeras.saving.KerasFormatException;
+import io.jkeras.config.KerasFormatException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;

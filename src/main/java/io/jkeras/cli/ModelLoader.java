@@ -1,10 +1,10 @@
 package io.jkeras.cli;
 
 import io.jkeras.models.Sequential;
-import io.jkeras.saving.KerasJson;
-import io.jkeras.saving.KerasModels;
+import io.jkeras.saving.keras.KerasJson;
+import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.ModelFiles;
-import io.jkeras.saving.SavedModelImport;
+import io.jkeras.saving.savedmodel.SavedModelImport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

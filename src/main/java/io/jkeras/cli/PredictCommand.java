@@ -5,7 +5,7 @@ import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
 import io.jkeras.data.Npz;
 import io.jkeras.models.Sequential;
-import io.jkeras.saving.SavedModel;
+import io.jkeras.saving.savedmodel.SavedModel;
 import io.jkeras.utils.Shapes;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -20,7 +20,7 @@ public final class Activation extends Layer<Activation> {
     this.supportsMasking = true;
   }
 
-  public static Activation fromConfig(io.jkeras.saving.Config c) {
+  public static Activation fromConfig(io.jkeras.config.Config c) {
     Activation a = new Activation(c.activation("activation", "linear"));
     a.readBaseConfig(c);
     return a;

@@ -6,7 +6,7 @@ import io.jkeras.backend.CallContext;
 import io.jkeras.backend.Weight;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
-import io.jkeras.saving.KerasObjects;
+import io.jkeras.config.KerasObjects;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ public final class Dense extends Layer<Dense> {
   private Weight bias;
 
   /** Keras's {@code Dense.from_config} (Keras 1 names too: output_dim, init, W_regularizer...). */
-  public static Dense fromConfig(io.jkeras.saving.Config c) {
+  public static Dense fromConfig(io.jkeras.config.Config c) {
     c.legacy("output_dim", "units");
     c.legacy("init", "kernel_initializer");
     c.legacy("W_regularizer", "kernel_regularizer");

@@ -27,7 +27,7 @@ public final class Dropout extends Layer<Dropout> {
   }
 
   /** Keras 1 called the rate "p". */
-  public static Dropout fromConfig(io.jkeras.saving.Config c) {
+  public static Dropout fromConfig(io.jkeras.config.Config c) {
     c.legacy("p", "rate");
     Dropout d = new Dropout(c.getDouble("rate", Double.NaN));
     d.readBaseConfig(c);

@@ -4,7 +4,7 @@ import io.jkeras.backend.CallContext;
 import io.jkeras.backend.Weight;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
-import io.jkeras.saving.KerasObjects;
+import io.jkeras.config.KerasObjects;
 import io.jkeras.utils.Shapes;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -27,7 +27,7 @@ public final class Embedding extends Layer<Embedding> {
   private Weight embeddings;
 
   /** Keras's {@code Embedding.from_config}; Keras 1/2's input_length becomes the input shape. */
-  public static Embedding fromConfig(io.jkeras.saving.Config c) {
+  public static Embedding fromConfig(io.jkeras.config.Config c) {
     c.legacy("init", "embeddings_initializer");
     c.legacy("W_regularizer", "embeddings_regularizer");
     c.legacy("W_constraint", "embeddings_constraint");

@@ -8,12 +8,12 @@ import org.tensorflow.types.TFloat32;
 
 /** Keras's {@code Flatten}: (batch, d1, d2, ...) to (batch, d1*d2*...). */
 public final class Flatten extends Layer<Flatten> {
-  public static Flatten fromConfig(io.jkeras.saving.Config c) {
+  public static Flatten fromConfig(io.jkeras.config.Config c) {
     Flatten f = new Flatten();
     f.readBaseConfig(c);
     String format = c.getString("data_format", "channels_last");
     if (!format.equals("channels_last")) {
-      throw new io.jkeras.saving.KerasFormatException(c.path() + ".data_format: only channels_last is supported, got " + format);
+      throw new io.jkeras.config.KerasFormatException(c.path() + ".data_format: only channels_last is supported, got " + format);
     }
     return f;
   }

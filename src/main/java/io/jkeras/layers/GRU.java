@@ -32,7 +32,7 @@ public final class GRU extends RNN<GRU> {
   }
 
   /** Keras's {@code GRU.from_config}; reset_after defaults to false for Keras 1/2.2- files, as they were written. */
-  public static GRU fromConfig(io.jkeras.saving.Config c) {
+  public static GRU fromConfig(io.jkeras.config.Config c) {
     GRU g = new GRU(readUnits(c));
     g.readRnnConfig(c);
     g.recurrentActivation(c.activation("recurrent_activation", "sigmoid"));

@@ -31,22 +31,22 @@ public final class InputLayer extends Layer<InputLayer> {
     return l;
   }
 
-  public static InputLayer fromConfig(io.jkeras.saving.Config c) {
+  public static InputLayer fromConfig(io.jkeras.config.Config c) {
     InputLayer l = new InputLayer();
     long[] shape = c.has("batch_shape") ? c.getShape("batch_shape") : c.getShape("batch_input_shape");
     if (shape == null && c.has("shape")) shape = Shapes_withBatch(c.getShape("shape"));
-    if (shape == null) throw new io.jkeras.saving.KerasFormatException(c.path() + ": InputLayer needs batch_shape (or batch_input_shape)");
+    if (shape == null) throw new io.jkeras.config.KerasFormatException(c.path() + ": InputLayer needs batch_shape (or batch_input_shape)");
     l.batchInputShape(shape);
     if (c.has("batch_size")) l.batchSize(c.getInt("batch_size"));
     if (c.has("name")) l.name(c.getString("name", null));
     String dtype = c.has("dtype") && c.getNode("dtype").isTextual() ? c.getString("dtype", "float32") : "float32";
     if (!dtype.equals("float32") && !dtype.startsWith("int")) {
-      throw new io.jkeras.saving.KerasFormatException(c.path() + ".dtype: unsupported input dtype " + dtype);
+      throw new io.jkeras.config.KerasFormatException(c.path() + ".dtype: unsupported input dtype " + dtype);
     }
     // Kept so that exports declare what Keras declares; other integer widths feed as int32.
     l.dtype = DTYPES.contains(dtype) ? dtype : "int32";
-    if (c.getBool("sparse", false)) throw new io.jkeras.saving.KerasFormatException(c.path() + ".sparse: sparse inputs are not supported");
-    if (c.getBool("ragged", false)) throw new io.jkeras.saving.KerasFormatException(c.path() + ".ragged: ragged inputs are not supported");
+    if (c.getBool("sparse", false)) throw new io.jkeras.config.KerasFormatException(c.path() + ".sparse: sparse inputs are not supported");
+    if (c.getBool("ragged", false)) throw new io.jkeras.config.KerasFormatException(c.path() + ".ragged: ragged inputs are not supported");
     c.ignore("dtype", "batch_size", "input_tensor", "optional");
     return l;
   }

@@ -28,7 +28,7 @@ public final class LSTM extends RNN<LSTM> {
   }
 
   /** Keras's {@code LSTM.from_config}; Keras 1's forget_bias_init "one" is unit_forget_bias. */
-  public static LSTM fromConfig(io.jkeras.saving.Config c) {
+  public static LSTM fromConfig(io.jkeras.config.Config c) {
     LSTM l = new LSTM(readUnits(c));
     l.readRnnConfig(c);
     l.recurrentActivation(c.activation("recurrent_activation", "sigmoid"));

@@ -258,7 +258,7 @@ public abstract class Layer<L extends Layer<L>> {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", name());
     c.put("trainable", trainable);
-    c.put("dtype", io.jkeras.saving.KerasObjects.float32Policy());
+    c.put("dtype", io.jkeras.config.KerasObjects.float32Policy());
     addConfig(c);
     return c;
   }
@@ -267,7 +267,7 @@ public abstract class Layer<L extends Layer<L>> {
    * Reads the arguments every Keras layer takes (name, trainable, dtype and the input-shape
    * forms of Keras 1, 2 and 3) from {@code c} into this layer.
    */
-  protected L readBaseConfig(io.jkeras.saving.Config c) {
+  protected L readBaseConfig(io.jkeras.config.Config c) {
     if (c.has("name")) name(c.getString("name", null));
     trainable(c.getBool("trainable", true));
     if (c.has("dtype")) {
@@ -275,7 +275,7 @@ public abstract class Layer<L extends Layer<L>> {
       String dtype = d.isTextual() ? d.asText()
           : d.path("config").path("name").asText(d.path("class_name").asText("?"));
       if (!dtype.equals("float32")) {
-        throw new io.jkeras.saving.KerasFormatException(c.path() + ".dtype: only float32 is supported, got " + dtype);
+        throw new io.jkeras.config.KerasFormatException(c.path() + ".dtype: only float32 is supported, got " + dtype);
       }
     }
     c.ignore("input_dtype", "autocast");

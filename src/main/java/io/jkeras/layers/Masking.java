@@ -24,7 +24,7 @@ public final class Masking extends Layer<Masking> {
     this.supportsMasking = true;
   }
 
-  public static Masking fromConfig(io.jkeras.saving.Config c) {
+  public static Masking fromConfig(io.jkeras.config.Config c) {
     Masking m = new Masking(c.getDouble("mask_value", 0.0));
     m.readBaseConfig(c);
     return m;

@@ -5,7 +5,7 @@ import io.jkeras.activations.Activations;
 import io.jkeras.backend.CallContext;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
-import io.jkeras.saving.KerasObjects;
+import io.jkeras.config.KerasObjects;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,7 +61,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   }
 
   /** The units of a recurrent layer's config; Keras 1 called it output_dim. */
-  protected static int readUnits(io.jkeras.saving.Config c) {
+  protected static int readUnits(io.jkeras.config.Config c) {
     c.legacy("output_dim", "units");
     return c.getInt("units");
   }
@@ -70,7 +70,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
    * Reads the arguments all recurrent layers share (Keras 1 names too: init, inner_init,
    * inner_activation, dropout_W, dropout_U, W/U/b_regularizer, forget_bias_init).
    */
-  protected L readRnnConfig(io.jkeras.saving.Config c) {
+  protected L readRnnConfig(io.jkeras.config.Config c) {
     c.legacy("init", "kernel_initializer");
     c.legacy("inner_init", "recurrent_initializer");
     c.legacy("inner_activation", "recurrent_activation");
@@ -106,7 +106,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     Long s = c.getLongOrNull("seed");
     if (s != null) seed(s);
     if (c.getBool("time_major", false)) {
-      throw new io.jkeras.saving.KerasFormatException(c.path() + ".time_major: time-major inputs are not supported");
+      throw new io.jkeras.config.KerasFormatException(c.path() + ".time_major: time-major inputs are not supported");
     }
     c.ignore("consume_less", "use_cudnn");
     return self();

@@ -16,7 +16,7 @@ public final class RepeatVector extends Layer<RepeatVector> {
     this.n = n;
   }
 
-  public static RepeatVector fromConfig(io.jkeras.saving.Config c) {
+  public static RepeatVector fromConfig(io.jkeras.config.Config c) {
     RepeatVector r = new RepeatVector(c.getInt("n"));
     r.readBaseConfig(c);
     return r;

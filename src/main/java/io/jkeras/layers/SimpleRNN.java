@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class SimpleRNN extends RNN<SimpleRNN> {
 
-  public static SimpleRNN fromConfig(io.jkeras.saving.Config c) {
+  public static SimpleRNN fromConfig(io.jkeras.config.Config c) {
     SimpleRNN s = new SimpleRNN(readUnits(c));
     s.readRnnConfig(c);
     return s;

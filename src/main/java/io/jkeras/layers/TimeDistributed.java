@@ -23,7 +23,7 @@ public final class TimeDistributed extends Layer<TimeDistributed> {
   }
 
   /** Reads name, trainable and input shape from a TimeDistributed config (the inner layer comes separately). */
-  public TimeDistributed readBaseConfigFrom(io.jkeras.saving.Config c) {
+  public TimeDistributed readBaseConfigFrom(io.jkeras.config.Config c) {
     return readBaseConfig(c);
   }
 
@@ -73,6 +73,6 @@ public final class TimeDistributed extends Layer<TimeDistributed> {
 
   @Override
   protected void addConfig(Map<String, Object> c) {
-    c.put("layer", io.jkeras.saving.KerasObjects.serialize("keras.layers", layer.className(), layer.getConfig()));
+    c.put("layer", io.jkeras.config.KerasObjects.serialize("keras.layers", layer.className(), layer.getConfig()));
   }
 }

@@ -719,15 +719,15 @@ public abstract class Model implements AutoCloseable {
 
   /**
    * Writes this model as a TensorFlow SavedModel in {@code dir}: tag "serve", signature
-   * "serving_default" (see {@link io.jkeras.saving.SavedModelExporter}).
+   * "serving_default" (see {@link io.jkeras.saving.savedmodel.SavedModelExporter}).
    */
   public void export(java.nio.file.Path dir) throws java.io.IOException {
-    io.jkeras.saving.SavedModelExporter.export(this, forwardFunction(), dir);
+    io.jkeras.saving.savedmodel.SavedModelExporter.export(this, forwardFunction(), dir);
   }
 
   /** {@link #export(java.nio.file.Path)} with options, e.g. Keras 3's output name {@code output_0}. */
-  public void export(java.nio.file.Path dir, io.jkeras.saving.ExportOptions options) throws java.io.IOException {
-    io.jkeras.saving.SavedModelExporter.export(this, forwardFunction(), dir, options);
+  public void export(java.nio.file.Path dir, io.jkeras.saving.savedmodel.ExportOptions options) throws java.io.IOException {
+    io.jkeras.saving.savedmodel.SavedModelExporter.export(this, forwardFunction(), dir, options);
   }
 
   /** The forward pass as a function, for code that builds its own graphs of this model (export). */

@@ -155,21 +155,21 @@ public class Sequential extends Model {
     return x;
   }
 
-  // ----- Keras files (io.jkeras.saving.KerasModels) -----
+  // ----- Keras files (io.jkeras.saving.keras.KerasModels) -----
 
   /** Keras's {@code model.save("x.keras")}: a Keras 3 archive that Python's {@code keras.models.load_model} opens. */
   public void save(java.nio.file.Path file) {
-    io.jkeras.saving.KerasModels.saveKeras(this, file);
+    io.jkeras.saving.keras.KerasModels.saveKeras(this, file);
   }
 
   /** Keras's {@code model.save_weights("x.weights.h5")} (Keras 3 layout). */
   public void saveWeights(java.nio.file.Path file) {
-    io.jkeras.saving.KerasModels.saveWeights(this, file);
+    io.jkeras.saving.keras.KerasModels.saveWeights(this, file);
   }
 
   /** Keras's {@code model.load_weights}: a Keras 3 {@code .weights.h5} or a legacy Keras 1/2 {@code .h5}. */
   public void loadWeights(java.nio.file.Path file) {
-    io.jkeras.saving.KerasModels.loadWeights(this, file);
+    io.jkeras.saving.keras.KerasModels.loadWeights(this, file);
   }
 
   // ----- summary -----

@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import io.jkeras.config.KerasFormatException;
+import io.jkeras.saving.keras.KerasJson;
+import io.jkeras.saving.savedmodel.SavedModel;
 
 /**
  * jkeras's own model directory: {@code model.json} (Keras 3 JSON with compile_config) and

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
 import io.jkeras.models.Sequential;
-import io.jkeras.saving.KerasModels;
+import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.testing.CliRun;
 import io.jkeras.testing.KerasPython;
 import io.jkeras.testing.Weights;
@@ -84,7 +84,7 @@ class JobFromKerasFileTest {
   void aJsonModelStillNeedsCompileAndMissingFilesAreNamed() throws Exception {
     Path json = dir.resolve("fresh.json");
     try (Sequential m = KerasModels.load(keras.resolve("model.keras"))) {
-      Files.writeString(json, io.jkeras.saving.KerasJson.write(m));
+      Files.writeString(json, io.jkeras.saving.keras.KerasJson.write(m));
     }
     CliRun r = CliTest.run("train", job("no-compile", json.toString(), null, 1).toString());
     assertEquals(2, r.code, r.out + r.err);

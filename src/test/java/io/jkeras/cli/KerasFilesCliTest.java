@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
 import io.jkeras.models.Sequential;
-import io.jkeras.saving.KerasModels;
+import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.ModelFiles;
 import io.jkeras.testing.CliRun;
 import java.nio.file.Files;
@@ -139,8 +139,8 @@ class KerasFilesCliTest {
     CliRun r = run("convert", path(FLATTEN + "model.h5").toString(), dest.toString(), "--format", "savedmodel");
     assertEquals(0, r.code, r.err + r.out);
     assertTrue(Files.isRegularFile(dest.resolve("saved_model.pb")));
-    try (io.jkeras.models.Sequential m = io.jkeras.saving.KerasModels.load(path(FLATTEN + "model.h5"));
-         io.jkeras.saving.SavedModel sm = io.jkeras.saving.SavedModel.load(dest)) {
+    try (io.jkeras.models.Sequential m = io.jkeras.saving.keras.KerasModels.load(path(FLATTEN + "model.h5"));
+         io.jkeras.saving.savedmodel.SavedModel sm = io.jkeras.saving.savedmodel.SavedModel.load(dest)) {
       float[][][] x = {{{0.5f}}, {{-0.25f}}};
       org.junit.jupiter.api.Assertions.assertArrayEquals(m.predict(x).data(), sm.predict(x).data(), 1e-6f);
     }

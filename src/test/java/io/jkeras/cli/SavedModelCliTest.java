@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
 import io.jkeras.data.Npz;
-import io.jkeras.saving.SavedModel;
+import io.jkeras.saving.savedmodel.SavedModel;
 import io.jkeras.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -19,7 +19,7 @@ import io.jkeras.models.FitOptions;
 import io.jkeras.callbacks.History;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adam;
-import io.jkeras.saving.KerasJson;
+import io.jkeras.saving.keras.KerasJson;
 import io.jkeras.testing.Distributions;
 import io.jkeras.testing.KerasPython;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import io.jkeras.data.Npz;
 import io.jkeras.models.FitOptions;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.OptimizerState;
-import io.jkeras.saving.KerasModels;
+import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.ModelFiles;
 import io.jkeras.testing.KerasPython;
 import io.jkeras.testing.Weights;

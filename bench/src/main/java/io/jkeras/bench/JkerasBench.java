@@ -294,7 +294,7 @@ public final class JkerasBench {
       java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jkeras-bench-sm");
       try {
         m.export(dir.resolve("model"));
-        try (io.jkeras.saving.SavedModel sm = io.jkeras.saving.SavedModel.load(dir.resolve("model"))) {
+        try (io.jkeras.saving.savedmodel.SavedModel sm = io.jkeras.saving.savedmodel.SavedModel.load(dir.resolve("model"))) {
           for (int i = 0; i < warm; i++) sm.predict(x1);
           for (int i = 0; i < calls; i++) {
             long t0 = System.nanoTime();
