@@ -6,7 +6,10 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * The Keras activations by name ({@code keras.activations.get}). {@code hard_sigmoid} changed in
@@ -40,7 +43,7 @@ public final class Activations {
         tf.math.mul(x, tf.constant(0.5f)),
         tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2))))))));
     register("silu", (tf, x) -> tf.math.mul(x, tf.math.sigmoid(x)));
-    register("leaky_relu", (tf, x) -> tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(0.2f)));
+    register("leaky_relu", (tf, x) -> tf.nn.leakyRelu(x, LeakyRelu.alpha(0.2f)));
     register("mish", (tf, x) -> tf.math.mul(x, tf.math.tanh(tf.math.softplus(x))));
     // The rest of Keras 3's activations (keras/src/backend/tensorflow/nn.py), with their default arguments.
     register("celu", (tf, x) -> tf.math.add(tf.math.maximum(x, tf.constant(0f)), tf.math.expm1(tf.math.minimum(x, tf.constant(0f)))));
@@ -75,13 +78,13 @@ public final class Activations {
    * (cumsum_k - 1) / k; Keras's differs once k > 1: [1, 0.8] gives [0.1, 0], not [0.6, 0.4].)
    */
   private static Operand<TFloat32> sparsemax(Ops tf, Operand<TFloat32> x) {
-    Operand<org.tensorflow.types.TInt32> n = tf.gather(tf.shape(x), tf.math.sub(tf.rank(x), tf.constant(1)), tf.constant(0));
-    Operand<TFloat32> sorted = tf.nn.topK(x, n, org.tensorflow.types.TInt32.class).values();
+    Operand<TInt32> n = tf.gather(tf.shape(x), tf.math.sub(tf.rank(x), tf.constant(1)), tf.constant(0));
+    Operand<TFloat32> sorted = tf.nn.topK(x, n, TInt32.class).values();
     Operand<TFloat32> cumsum = tf.math.cumsum(sorted, tf.constant(-1));
     Operand<TFloat32> r = tf.range(tf.constant(1f), tf.math.add(tf.dtypes.cast(n, TFloat32.class), tf.constant(1f)), tf.constant(1f));
     Operand<TFloat32> support = tf.dtypes.cast(tf.math.greater(sorted, tf.math.div(tf.math.sub(cumsum, tf.constant(1f)), r)), TFloat32.class);
-    Operand<TFloat32> k = tf.reduceSum(support, tf.constant(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
-    Operand<TFloat32> total = tf.reduceSum(tf.math.mul(support, cumsum), tf.constant(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
+    Operand<TFloat32> k = tf.reduceSum(support, tf.constant(-1), ReduceSum.keepDims(true));
+    Operand<TFloat32> total = tf.reduceSum(tf.math.mul(support, cumsum), tf.constant(-1), ReduceSum.keepDims(true));
     Operand<TFloat32> tau = tf.math.div(tf.math.sub(total, tf.constant(1f)), k);
     return tf.math.maximum(tf.math.sub(x, tau), tf.constant(0f));
   }

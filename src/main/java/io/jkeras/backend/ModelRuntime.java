@@ -3,7 +3,9 @@ package io.jkeras.backend;
 import io.jkeras.Keras;
 import io.jkeras.data.FloatArray;
 import io.jkeras.initializers.Initializer;
+import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +111,7 @@ public final class ModelRuntime implements AutoCloseable {
     for (long d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException("weight " + scope + "/" + name + " needs a fully known shape, got "
-            + io.jkeras.utils.Shapes.toString(shape));
+            + Shapes.toString(shape));
       }
     }
     // The op is named "layer.weight", not "layer/weight": the framework optimizers derive slot
@@ -132,7 +134,7 @@ public final class ModelRuntime implements AutoCloseable {
   }
 
   public List<Weight> weights() {
-    return java.util.Collections.unmodifiableList(weights);
+    return Collections.unmodifiableList(weights);
   }
 
   FloatArray read(Weight w) {

@@ -1,7 +1,10 @@
 package io.jkeras.backend;
 
+import io.jkeras.constraints.Constraint;
 import io.jkeras.data.FloatArray;
+import io.jkeras.regularizers.Regularizer;
 import io.jkeras.utils.Shapes;
+import java.util.Arrays;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
@@ -16,8 +19,8 @@ public final class Weight {
   private final boolean trainable;
   private final Variable<TFloat32> variable;
   private final ModelRuntime runtime;
-  private io.jkeras.regularizers.Regularizer regularizer;
-  private io.jkeras.constraints.Constraint constraint;
+  private Regularizer regularizer;
+  private Constraint constraint;
 
   Weight(ModelRuntime runtime, String name, String path, long[] shape, boolean trainable, Variable<TFloat32> variable) {
     this.runtime = runtime;
@@ -55,20 +58,20 @@ public final class Weight {
   }
 
   /** The penalty added to the training loss for this weight, or null. */
-  public io.jkeras.regularizers.Regularizer regularizer() {
+  public Regularizer regularizer() {
     return regularizer;
   }
 
-  public void setRegularizer(io.jkeras.regularizers.Regularizer regularizer) {
+  public void setRegularizer(Regularizer regularizer) {
     this.regularizer = regularizer;
   }
 
   /** The constraint applied after each update, or null. */
-  public io.jkeras.constraints.Constraint constraint() {
+  public Constraint constraint() {
     return constraint;
   }
 
-  public void setConstraint(io.jkeras.constraints.Constraint constraint) {
+  public void setConstraint(Constraint constraint) {
     this.constraint = constraint;
   }
 
@@ -80,7 +83,7 @@ public final class Weight {
   /** Writes a value of exactly this weight's shape. */
   public void assign(FloatArray value) {
     long[] s = value.shape();
-    if (!java.util.Arrays.equals(normalize(s), normalize(shape))) {
+    if (!Arrays.equals(normalize(s), normalize(shape))) {
       throw new IllegalArgumentException(
           "weight " + path + " has shape " + Shapes.toString(shape) + " but the value has shape " + Shapes.toString(s));
     }

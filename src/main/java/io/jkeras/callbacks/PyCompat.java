@@ -5,6 +5,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What callbacks need to write exactly as Keras does: Python's {@code repr(float)} (shortest
@@ -54,7 +55,7 @@ final class PyCompat {
   }
 
   /** Python's {@code warnings.warn(msg)} with the default filter: each message once per {@code seen}. */
-  static void warn(java.util.Set<String> seen, String msg) {
+  static void warn(Set<String> seen, String msg) {
     if (seen.add(msg)) {
       System.err.println("UserWarning: " + msg);
       System.err.flush();

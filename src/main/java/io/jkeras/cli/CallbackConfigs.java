@@ -1,6 +1,7 @@
 package io.jkeras.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.jkeras.callbacks.CSVLogger;
 import io.jkeras.callbacks.Callback;
 import io.jkeras.callbacks.EarlyStopping;
@@ -8,6 +9,8 @@ import io.jkeras.callbacks.ModelCheckpoint;
 import io.jkeras.callbacks.ReduceLROnPlateau;
 import io.jkeras.callbacks.TerminateOnNaN;
 import io.jkeras.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +36,7 @@ final class CallbackConfigs {
       if (!NAMES.contains(cls)) {
         throw new ConfigException(file + ": field '" + where + ".class_name' must be one of " + NAMES + ", got " + n.get("class_name"));
       }
-      JsonNode cfg = n.has("config") ? n.get("config") : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      JsonNode cfg = n.has("config") ? n.get("config") : JsonNodeFactory.instance.objectNode();
       try {
         Config c = new Config(cfg, where + ".config", 3);
         r.add(create(cls, c));
@@ -48,8 +51,8 @@ final class CallbackConfigs {
   private static Path file(String name) {
     Path p = Path.of(name);
     try {
-      if (p.toAbsolutePath().getParent() != null) java.nio.file.Files.createDirectories(p.toAbsolutePath().getParent());
-    } catch (java.io.IOException e) {
+      if (p.toAbsolutePath().getParent() != null) Files.createDirectories(p.toAbsolutePath().getParent());
+    } catch (IOException e) {
       throw new IllegalArgumentException("cannot create the directory of " + p + ": " + e.getMessage(), e);
     }
     return p;

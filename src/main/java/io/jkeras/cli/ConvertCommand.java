@@ -1,14 +1,16 @@
 package io.jkeras.cli;
 
 import io.jkeras.models.Sequential;
-import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.ModelFiles;
+import io.jkeras.saving.keras.KerasModels;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,9 +69,9 @@ final class ConvertCommand implements Callable<Integer> {
   }
 
   /** ModelFiles replaces a whole directory: refuse one that holds anything but a jkeras model. */
-  private static void saveDir(Sequential m, Path dir) throws java.io.IOException {
+  private static void saveDir(Sequential m, Path dir) throws IOException {
     if (Files.isDirectory(dir) && !ModelFiles.isModelDir(dir)) {
-      try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
         if (s.findAny().isPresent()) {
           throw new ConfigException(dir + ": exists and is not a jkeras model directory; refusing to replace it"
               + " (give a new or empty directory)");

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jkeras.data.FloatArray;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.ModelFiles;
+import io.jkeras.utils.Sampling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -75,8 +77,8 @@ final class GenerateCommand implements Callable<Integer> {
         FloatArray x = window(ids, seqLength, vocab.size(), encoding);
         FloatArray p = m.predict(x, 1);
         int v = vocab.size();
-        float[] probs = java.util.Arrays.copyOfRange(p.data(), p.data().length - v, p.data().length);
-        int next = io.jkeras.utils.Sampling.sample(probs, temperature, random);
+        float[] probs = Arrays.copyOfRange(p.data(), p.data().length - v, p.data().length);
+        int next = Sampling.sample(probs, temperature, random);
         ids.add(next);
         out.append(charLevel ? "" : " ").append(vocab.get(next));
       }

@@ -2,6 +2,8 @@ package io.jkeras.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jkeras.callbacks.Callback;
+import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.Alphabet;
 import io.jkeras.data.ArrayFiles;
 import io.jkeras.data.Dataset;
@@ -9,9 +11,8 @@ import io.jkeras.data.TextSequences;
 import io.jkeras.models.FitOptions;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Optimizer;
-import io.jkeras.config.KerasFormatException;
-import io.jkeras.saving.keras.KerasJson;
 import io.jkeras.optimizers.OptimizerConfigs;
+import io.jkeras.saving.keras.KerasJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A training job: the model (Keras JSON inline or a path), Keras's compile and fit arguments,
@@ -66,7 +68,7 @@ public final class JobConfig {
     while (it.hasNext()) {
       String k = it.next();
       if (!allowed.contains(k)) {
-        throw new ConfigException(file + ": unknown field '" + prefix + k + "'; allowed: " + new java.util.TreeSet<>(allowed));
+        throw new ConfigException(file + ": unknown field '" + prefix + k + "'; allowed: " + new TreeSet<>(allowed));
       }
     }
   }
@@ -249,7 +251,7 @@ public final class JobConfig {
   }
 
   /** The job's Keras callbacks. */
-  public List<io.jkeras.callbacks.Callback> callbacks() {
+  public List<Callback> callbacks() {
     return CallbackConfigs.fromJob(root.get("callbacks"), file);
   }
 

@@ -1,5 +1,6 @@
 package io.jkeras.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jkeras.data.ArrayFiles;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
@@ -7,12 +8,14 @@ import io.jkeras.data.Npz;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.savedmodel.SavedModel;
 import io.jkeras.utils.Shapes;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -124,7 +127,7 @@ final class PredictCommand implements Callable<Integer> {
     try (Sequential m = ModelLoader.open(model, weights)) {
       long[] expected = m.inputBatchShape();
       if (expected != null && !Shapes.compatible(withoutBatch(expected), withoutBatch(x.shape()))) {
-        boolean csv = firstInput.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+        boolean csv = firstInput.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
         String fix = csv && expected.length > 2 && inputShape == null
             ? "a .csv holds a 2-D table (samples x features) and feeds only 2-D models: give a .npy or .json file,"
                 + " or --input-shape " + shapeArg(expected) + " to reshape each row"
@@ -185,7 +188,7 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /** The labels from --vocabulary or the model directory's data.json; null when there are none. */
-  private List<String> vocabulary() throws java.io.IOException {
+  private List<String> vocabulary() throws IOException {
     Path f = vocabularyFile;
     if (f == null) {
       f = Files.isDirectory(model) ? model.resolve("data.json") : null;
@@ -195,7 +198,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     List<String> labels = new ArrayList<>();
     if (f.getFileName().toString().endsWith(".json")) {
-      new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).path("vocabulary").forEach(v -> labels.add(v.asText()));
+      new ObjectMapper().readTree(f.toFile()).path("vocabulary").forEach(v -> labels.add(v.asText()));
       if (labels.isEmpty() && vocabularyFile != null) throw new ConfigException(f + ": no \"vocabulary\" list");
     } else {
       labels.addAll(Files.readAllLines(f));

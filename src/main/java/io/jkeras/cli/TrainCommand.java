@@ -10,6 +10,8 @@ import io.jkeras.models.FitOptions;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.ModelFiles;
 import io.jkeras.utils.Charts;
+import io.jkeras.utils.Shapes;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -76,8 +79,8 @@ final class TrainCommand implements Callable<Integer> {
           "change the job's data section (framing, seq_length) or the model's input shape");
       DataCheck.targets(job.toString(), model, data.x(), data.y());
       model.summary();
-      System.out.println("Training on " + data.x().length() + " samples: x " + io.jkeras.utils.Shapes.toString(data.x().shape())
-          + ", y " + io.jkeras.utils.Shapes.toString(data.y().shape()));
+      System.out.println("Training on " + data.x().length() + " samples: x " + Shapes.toString(data.x().shape())
+          + ", y " + Shapes.toString(data.y().shape()));
       if (resetEachEpoch) {
         fit.callbacks(new Callback() {
           @Override
@@ -151,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** Replays a history.csv into {@code h}; returns the number of epochs it holds (the next epoch's index). */
-  static int readHistory(Path csv, History h) throws java.io.IOException {
+  static int readHistory(Path csv, History h) throws IOException {
     if (!Files.isRegularFile(csv)) return 0;
     List<String> lines = Files.readAllLines(csv);
     if (lines.isEmpty()) return 0;
@@ -171,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Keras CSVLogger's layout: epoch, then the logged keys in sorted order. */
   static String historyCsv(History h) {
-    List<String> keys = new ArrayList<>(new java.util.TreeSet<>(h.history().keySet()));
+    List<String> keys = new ArrayList<>(new TreeSet<>(h.history().keySet()));
     StringBuilder b = new StringBuilder("epoch");
     for (String k : keys) b.append(',').append(k);
     b.append('\n');

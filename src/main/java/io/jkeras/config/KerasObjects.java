@@ -1,7 +1,11 @@
 package io.jkeras.config;
 
+import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
+import io.jkeras.regularizers.Regularizer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Keras 3's serialized-object form: {@code {"module", "class_name", "config", "registered_name"}}. */
@@ -18,8 +22,8 @@ public final class KerasObjects {
   }
 
   /** A shape as Keras writes it: None as null. */
-  public static java.util.List<Object> shape(long[] s) {
-    java.util.List<Object> r = new java.util.ArrayList<>();
+  public static List<Object> shape(long[] s) {
+    List<Object> r = new ArrayList<>();
     for (long d : s) r.add(d < 0 ? null : d);
     return r;
   }
@@ -35,11 +39,11 @@ public final class KerasObjects {
     return serialize("keras.initializers", init.className(), init.getConfig());
   }
 
-  public static Map<String, Object> regularizer(io.jkeras.regularizers.Regularizer r) {
+  public static Map<String, Object> regularizer(Regularizer r) {
     return r == null ? null : serialize("keras.regularizers", r.className(), r.getConfig());
   }
 
-  public static Map<String, Object> constraint(io.jkeras.constraints.Constraint c) {
+  public static Map<String, Object> constraint(Constraint c) {
     return c == null ? null : serialize("keras.constraints", c.className(), c.getConfig());
   }
 }

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Arrays from files by extension: {@code .npy} (NumPy), {@code .json} (nested lists, or
@@ -37,7 +40,7 @@ public final class ArrayFiles {
     if (name.endsWith(".npy")) {
       Npy.write(path, a);
     } else if (name.endsWith(".json")) {
-      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      Map<String, Object> m = new LinkedHashMap<>();
       m.put("shape", a.shape());
       m.put("data", a.data());
       JSON.writeValue(path.toFile(), m);
@@ -64,7 +67,7 @@ public final class ArrayFiles {
       cur = cur.get(0);
     }
     long[] s = shape.stream().mapToLong(Long::longValue).toArray();
-    float[] data = new float[Math.toIntExact(java.util.Arrays.stream(s).reduce(1, (a, b) -> a * b))];
+    float[] data = new float[Math.toIntExact(Arrays.stream(s).reduce(1, (a, b) -> a * b))];
     int[] pos = {0};
     fill(n, 0, s, data, pos);
     return new FloatArray(data, s);

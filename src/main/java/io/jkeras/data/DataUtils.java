@@ -1,5 +1,7 @@
 package io.jkeras.data;
 
+import io.jkeras.utils.Shapes;
+import java.util.Arrays;
 import java.util.List;
 
 /** Keras's data helpers: {@code to_categorical} and {@code pad_sequences}. */
@@ -38,8 +40,8 @@ public final class DataUtils {
       out[i * numClasses + c] = 1;
     }
     long[] s = labels.shape();
-    if (s.length > 1 && s[s.length - 1] == 1) s = java.util.Arrays.copyOf(s, s.length - 1);
-    return new FloatArray(out, io.jkeras.utils.Shapes.concat(s, numClasses));
+    if (s.length > 1 && s[s.length - 1] == 1) s = Arrays.copyOf(s, s.length - 1);
+    return new FloatArray(out, Shapes.concat(s, numClasses));
   }
 
   /** Where {@link #padSequences} pads or truncates. */
@@ -64,7 +66,7 @@ public final class DataUtils {
     for (int i = 0; i < out.length; i++) {
       int[] s = sequences.get(i);
       if (s == null) throw new IllegalArgumentException("sequence " + i + " is null");
-      java.util.Arrays.fill(out[i], value);
+      Arrays.fill(out[i], value);
       int n = Math.min(len, s.length);
       int from = truncating == Side.PRE ? s.length - n : 0;
       int to = padding == Side.PRE ? len - n : 0;

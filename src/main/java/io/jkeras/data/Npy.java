@@ -1,6 +1,7 @@
 package io.jkeras.data;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ public final class Npy {
   public static boolean isScalar(Path path) throws IOException {
     byte[] head = new byte[512];
     int n;
-    try (java.io.InputStream in = Files.newInputStream(path)) {
+    try (InputStream in = Files.newInputStream(path)) {
       n = in.readNBytes(head, 0, head.length);
     }
     Matcher s = SHAPE.matcher(new String(head, 0, n, StandardCharsets.ISO_8859_1));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -44,7 +45,7 @@ public final class Npz {
           throw new IllegalArgumentException(path + ": entry " + name + ": " + ex.getMessage(), ex);
         }
       }
-    } catch (java.util.zip.ZipException ex) {
+    } catch (ZipException ex) {
       throw new IllegalArgumentException(path + ": not a valid .npz (zip) file: " + ex.getMessage(), ex);
     }
     return r;

@@ -1,5 +1,6 @@
 package io.jkeras.initializers;
 
+import io.jkeras.Keras;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -9,7 +10,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * A Keras initializer: a class name, its config, and the TensorFlow Java framework initializer
  * that computes the values. The seed in the config (Keras's {@code seed}) wins; without one,
- * the weight draws a seed from {@link io.jkeras.Keras#nextSeed()}.
+ * the weight draws a seed from {@link Keras#nextSeed()}.
  */
 public final class Initializer {
   interface Factory {

@@ -2,6 +2,7 @@ package io.jkeras.layers;
 
 import io.jkeras.activations.Activations;
 import io.jkeras.backend.CallContext;
+import io.jkeras.config.Config;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TBool;
@@ -20,7 +21,7 @@ public final class Activation extends Layer<Activation> {
     this.supportsMasking = true;
   }
 
-  public static Activation fromConfig(io.jkeras.config.Config c) {
+  public static Activation fromConfig(Config c) {
     Activation a = new Activation(c.activation("activation", "linear"));
     a.readBaseConfig(c);
     return a;

@@ -1,7 +1,10 @@
 package io.jkeras.layers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jkeras.backend.CallContext;
 import io.jkeras.backend.Weight;
+import io.jkeras.config.Config;
+import io.jkeras.config.KerasFormatException;
 import io.jkeras.config.KerasObjects;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,17 +40,17 @@ public final class Bidirectional extends Layer<Bidirectional> {
   private final String mergeMode;
 
   /** Keras's {@code Bidirectional.from_config}: the wrapped layer, merge_mode and an optional backward_layer. */
-  public static Bidirectional fromConfig(io.jkeras.config.Config c) {
-    com.fasterxml.jackson.databind.JsonNode inner = c.getNode("layer");
-    Layer<?> fwd = io.jkeras.layers.LayerRegistry.deserialize(inner, c.path() + ".layer", c.kerasMajor());
+  public static Bidirectional fromConfig(Config c) {
+    JsonNode inner = c.getNode("layer");
+    Layer<?> fwd = LayerRegistry.deserialize(inner, c.path() + ".layer", c.kerasMajor());
     if (!(fwd instanceof RNN)) {
-      throw new io.jkeras.config.KerasFormatException(c.path() + ".layer: Bidirectional needs a recurrent layer, got " + fwd.className());
+      throw new KerasFormatException(c.path() + ".layer: Bidirectional needs a recurrent layer, got " + fwd.className());
     }
     RNN<?> bwd = null;
     if (c.has("backward_layer")) {
-      Layer<?> b = io.jkeras.layers.LayerRegistry.deserialize(c.getNode("backward_layer"), c.path() + ".backward_layer", c.kerasMajor());
+      Layer<?> b = LayerRegistry.deserialize(c.getNode("backward_layer"), c.path() + ".backward_layer", c.kerasMajor());
       if (!(b instanceof RNN)) {
-        throw new io.jkeras.config.KerasFormatException(c.path() + ".backward_layer: expected a recurrent layer, got " + b.className());
+        throw new KerasFormatException(c.path() + ".backward_layer: expected a recurrent layer, got " + b.className());
       }
       bwd = (RNN<?>) b;
     }

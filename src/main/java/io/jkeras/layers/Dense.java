@@ -4,9 +4,12 @@ import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
 import io.jkeras.backend.CallContext;
 import io.jkeras.backend.Weight;
+import io.jkeras.config.Config;
+import io.jkeras.config.KerasObjects;
+import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
-import io.jkeras.config.KerasObjects;
+import io.jkeras.regularizers.Regularizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Keras's {@code Dense}: {@code activation(inputs @ kernel + bias)}, kernel (input_dim, units).
@@ -25,15 +29,15 @@ public final class Dense extends Layer<Dense> {
   private boolean useBias = true;
   private Initializer kernelInitializer = Initializers.get("glorot_uniform");
   private Initializer biasInitializer = Initializers.get("zeros");
-  private io.jkeras.regularizers.Regularizer kernelRegularizer;
-  private io.jkeras.regularizers.Regularizer biasRegularizer;
-  private io.jkeras.constraints.Constraint kernelConstraint;
-  private io.jkeras.constraints.Constraint biasConstraint;
+  private Regularizer kernelRegularizer;
+  private Regularizer biasRegularizer;
+  private Constraint kernelConstraint;
+  private Constraint biasConstraint;
   private Weight kernel;
   private Weight bias;
 
   /** Keras's {@code Dense.from_config} (Keras 1 names too: output_dim, init, W_regularizer...). */
-  public static Dense fromConfig(io.jkeras.config.Config c) {
+  public static Dense fromConfig(Config c) {
     c.legacy("output_dim", "units");
     c.legacy("init", "kernel_initializer");
     c.legacy("W_regularizer", "kernel_regularizer");
@@ -57,22 +61,22 @@ public final class Dense extends Layer<Dense> {
     return d;
   }
 
-  public Dense kernelRegularizer(io.jkeras.regularizers.Regularizer r) {
+  public Dense kernelRegularizer(Regularizer r) {
     this.kernelRegularizer = r;
     return this;
   }
 
-  public Dense biasRegularizer(io.jkeras.regularizers.Regularizer r) {
+  public Dense biasRegularizer(Regularizer r) {
     this.biasRegularizer = r;
     return this;
   }
 
-  public Dense kernelConstraint(io.jkeras.constraints.Constraint c) {
+  public Dense kernelConstraint(Constraint c) {
     this.kernelConstraint = c;
     return this;
   }
 
-  public Dense biasConstraint(io.jkeras.constraints.Constraint c) {
+  public Dense biasConstraint(Constraint c) {
     this.biasConstraint = c;
     return this;
   }
@@ -162,7 +166,7 @@ public final class Dense extends Layer<Dense> {
         outShape[0] = -1;
         y = tf.reshape(y2, tf.constant(outShape));
       } else {
-        Operand<org.tensorflow.types.TInt32> lead =
+        Operand<TInt32> lead =
             tf.stridedSlice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}), tf.constant(new int[] {1}));
         y = tf.reshape(y2, tf.concat(List.of(lead, tf.constant(new int[] {units})), tf.constant(0)));
       }

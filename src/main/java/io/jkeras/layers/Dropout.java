@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.CallContext;
+import io.jkeras.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class Dropout extends Layer<Dropout> {
   }
 
   /** Keras 1 called the rate "p". */
-  public static Dropout fromConfig(io.jkeras.config.Config c) {
+  public static Dropout fromConfig(Config c) {
     c.legacy("p", "rate");
     Dropout d = new Dropout(c.getDouble("rate", Double.NaN));
     d.readBaseConfig(c);

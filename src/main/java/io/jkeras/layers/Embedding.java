@@ -2,9 +2,13 @@ package io.jkeras.layers;
 
 import io.jkeras.backend.CallContext;
 import io.jkeras.backend.Weight;
+import io.jkeras.config.Config;
+import io.jkeras.config.KerasObjects;
+import io.jkeras.constraints.Constraint;
+import io.jkeras.data.FloatArray;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
-import io.jkeras.config.KerasObjects;
+import io.jkeras.regularizers.Regularizer;
 import io.jkeras.utils.Shapes;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -22,12 +26,12 @@ public final class Embedding extends Layer<Embedding> {
   private final int outputDim;
   private boolean maskZero;
   private Initializer embeddingsInitializer = Initializers.fromConfig("RandomUniform", null);
-  private io.jkeras.regularizers.Regularizer embeddingsRegularizer;
-  private io.jkeras.constraints.Constraint embeddingsConstraint;
+  private Regularizer embeddingsRegularizer;
+  private Constraint embeddingsConstraint;
   private Weight embeddings;
 
   /** Keras's {@code Embedding.from_config}; Keras 1/2's input_length becomes the input shape. */
-  public static Embedding fromConfig(io.jkeras.config.Config c) {
+  public static Embedding fromConfig(Config c) {
     c.legacy("init", "embeddings_initializer");
     c.legacy("W_regularizer", "embeddings_regularizer");
     c.legacy("W_constraint", "embeddings_constraint");
@@ -82,7 +86,7 @@ public final class Embedding extends Layer<Embedding> {
   }
 
   @Override
-  public void checkInputData(io.jkeras.data.FloatArray data) {
+  public void checkInputData(FloatArray data) {
     float[] d = data.data();
     for (int i = 0; i < d.length; i++) {
       if (d[i] < 0 || d[i] >= inputDim || d[i] != Math.rint(d[i])) {

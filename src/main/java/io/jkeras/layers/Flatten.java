@@ -1,6 +1,8 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.CallContext;
+import io.jkeras.config.Config;
+import io.jkeras.config.KerasFormatException;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TBool;
@@ -8,12 +10,12 @@ import org.tensorflow.types.TFloat32;
 
 /** Keras's {@code Flatten}: (batch, d1, d2, ...) to (batch, d1*d2*...). */
 public final class Flatten extends Layer<Flatten> {
-  public static Flatten fromConfig(io.jkeras.config.Config c) {
+  public static Flatten fromConfig(Config c) {
     Flatten f = new Flatten();
     f.readBaseConfig(c);
     String format = c.getString("data_format", "channels_last");
     if (!format.equals("channels_last")) {
-      throw new io.jkeras.config.KerasFormatException(c.path() + ".data_format: only channels_last is supported, got " + format);
+      throw new KerasFormatException(c.path() + ".data_format: only channels_last is supported, got " + format);
     }
     return f;
   }

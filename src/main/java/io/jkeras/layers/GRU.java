@@ -2,6 +2,7 @@ package io.jkeras.layers;
 
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
+import io.jkeras.config.Config;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -32,7 +33,7 @@ public final class GRU extends RNN<GRU> {
   }
 
   /** Keras's {@code GRU.from_config}; reset_after defaults to false for Keras 1/2.2- files, as they were written. */
-  public static GRU fromConfig(io.jkeras.config.Config c) {
+  public static GRU fromConfig(Config c) {
     GRU g = new GRU(readUnits(c));
     g.readRnnConfig(c);
     g.recurrentActivation(c.activation("recurrent_activation", "sigmoid"));

@@ -1,10 +1,15 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.CallContext;
+import io.jkeras.config.Config;
+import io.jkeras.config.KerasFormatException;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -15,7 +20,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class InputLayer extends Layer<InputLayer> {
   /** The input dtypes a model can declare: float32 values, or integer ids (Embedding). */
-  public static final java.util.Set<String> DTYPES = java.util.Set.of("float32", "int32", "int64");
+  public static final Set<String> DTYPES = Set.of("float32", "int32", "int64");
 
   private boolean sparse;
   private String dtype; // null: not declared (the model decides, see Sequential#inputDtype)
@@ -31,28 +36,28 @@ public final class InputLayer extends Layer<InputLayer> {
     return l;
   }
 
-  public static InputLayer fromConfig(io.jkeras.config.Config c) {
+  public static InputLayer fromConfig(Config c) {
     InputLayer l = new InputLayer();
     long[] shape = c.has("batch_shape") ? c.getShape("batch_shape") : c.getShape("batch_input_shape");
     if (shape == null && c.has("shape")) shape = Shapes_withBatch(c.getShape("shape"));
-    if (shape == null) throw new io.jkeras.config.KerasFormatException(c.path() + ": InputLayer needs batch_shape (or batch_input_shape)");
+    if (shape == null) throw new KerasFormatException(c.path() + ": InputLayer needs batch_shape (or batch_input_shape)");
     l.batchInputShape(shape);
     if (c.has("batch_size")) l.batchSize(c.getInt("batch_size"));
     if (c.has("name")) l.name(c.getString("name", null));
     String dtype = c.has("dtype") && c.getNode("dtype").isTextual() ? c.getString("dtype", "float32") : "float32";
     if (!dtype.equals("float32") && !dtype.startsWith("int")) {
-      throw new io.jkeras.config.KerasFormatException(c.path() + ".dtype: unsupported input dtype " + dtype);
+      throw new KerasFormatException(c.path() + ".dtype: unsupported input dtype " + dtype);
     }
     // Kept so that exports declare what Keras declares; other integer widths feed as int32.
     l.dtype = DTYPES.contains(dtype) ? dtype : "int32";
-    if (c.getBool("sparse", false)) throw new io.jkeras.config.KerasFormatException(c.path() + ".sparse: sparse inputs are not supported");
-    if (c.getBool("ragged", false)) throw new io.jkeras.config.KerasFormatException(c.path() + ".ragged: ragged inputs are not supported");
+    if (c.getBool("sparse", false)) throw new KerasFormatException(c.path() + ".sparse: sparse inputs are not supported");
+    if (c.getBool("ragged", false)) throw new KerasFormatException(c.path() + ".ragged: ragged inputs are not supported");
     c.ignore("dtype", "batch_size", "input_tensor", "optional");
     return l;
   }
 
   private static long[] Shapes_withBatch(long[] s) {
-    return s == null ? null : io.jkeras.utils.Shapes.withBatch(-1, s);
+    return s == null ? null : Shapes.withBatch(-1, s);
   }
 
   /**
@@ -62,7 +67,7 @@ public final class InputLayer extends Layer<InputLayer> {
    */
   public InputLayer dtype(String dtype) {
     if (dtype != null && !DTYPES.contains(dtype)) {
-      throw new IllegalArgumentException("input dtype must be one of " + new java.util.TreeSet<>(DTYPES) + ", got " + dtype);
+      throw new IllegalArgumentException("input dtype must be one of " + new TreeSet<>(DTYPES) + ", got " + dtype);
     }
     this.dtype = dtype;
     return this;
@@ -85,7 +90,7 @@ public final class InputLayer extends Layer<InputLayer> {
 
   @Override
   public Map<String, Object> getConfig() {
-    Map<String, Object> c = new java.util.LinkedHashMap<>();
+    Map<String, Object> c = new LinkedHashMap<>();
     long[] s = batchInputShape();
     List<Object> shape = new ArrayList<>();
     if (s != null) for (long d : s) shape.add(d < 0 ? null : d);

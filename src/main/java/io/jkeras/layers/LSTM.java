@@ -4,6 +4,8 @@ import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
 import io.jkeras.backend.BlockLstm;
 import io.jkeras.backend.CallContext;
+import io.jkeras.config.Config;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,7 +30,7 @@ public final class LSTM extends RNN<LSTM> {
   }
 
   /** Keras's {@code LSTM.from_config}; Keras 1's forget_bias_init "one" is unit_forget_bias. */
-  public static LSTM fromConfig(io.jkeras.config.Config c) {
+  public static LSTM fromConfig(Config c) {
     LSTM l = new LSTM(readUnits(c));
     l.readRnnConfig(c);
     l.recurrentActivation(c.activation("recurrent_activation", "sigmoid"));
@@ -135,7 +137,7 @@ public final class LSTM extends RNN<LSTM> {
    */
   private Operand<TFloat32> recurrentProduct(Ops tf, Operand<TFloat32> h) {
     if (recurrentBlocks == null) return tf.linalg.matMul(h, read(recurrentKernel));
-    List<Operand<TFloat32>> parts = new java.util.ArrayList<>();
+    List<Operand<TFloat32>> parts = new ArrayList<>();
     for (Operand<TFloat32> u : recurrentBlocks) parts.add(tf.linalg.matMul(h, u));
     return tf.concat(parts, tf.constant(1));
   }

@@ -1,11 +1,17 @@
 package io.jkeras.layers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jkeras.Keras;
 import io.jkeras.backend.CallContext;
 import io.jkeras.backend.ModelRuntime;
 import io.jkeras.backend.Weight;
+import io.jkeras.config.Config;
+import io.jkeras.config.KerasFormatException;
+import io.jkeras.config.KerasObjects;
+import io.jkeras.constraints.Constraint;
 import io.jkeras.data.FloatArray;
 import io.jkeras.initializers.Initializer;
+import io.jkeras.regularizers.Regularizer;
 import io.jkeras.utils.Names;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
@@ -139,7 +145,7 @@ public abstract class Layer<L extends Layer<L>> {
 
   /** {@code add_weight} with a regularizer (penalty added to the loss) and a constraint (applied after updates). */
   protected Weight addWeight(String weightName, long[] shape, Initializer initializer, boolean trainable,
-      io.jkeras.regularizers.Regularizer regularizer, io.jkeras.constraints.Constraint constraint) {
+      Regularizer regularizer, Constraint constraint) {
     Weight w = runtime().createWeight(name(), weightName, shape, initializer, trainable);
     w.setRegularizer(regularizer);
     w.setConstraint(constraint);
@@ -258,7 +264,7 @@ public abstract class Layer<L extends Layer<L>> {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", name());
     c.put("trainable", trainable);
-    c.put("dtype", io.jkeras.config.KerasObjects.float32Policy());
+    c.put("dtype", KerasObjects.float32Policy());
     addConfig(c);
     return c;
   }
@@ -267,15 +273,15 @@ public abstract class Layer<L extends Layer<L>> {
    * Reads the arguments every Keras layer takes (name, trainable, dtype and the input-shape
    * forms of Keras 1, 2 and 3) from {@code c} into this layer.
    */
-  protected L readBaseConfig(io.jkeras.config.Config c) {
+  protected L readBaseConfig(Config c) {
     if (c.has("name")) name(c.getString("name", null));
     trainable(c.getBool("trainable", true));
     if (c.has("dtype")) {
-      com.fasterxml.jackson.databind.JsonNode d = c.getNode("dtype");
+      JsonNode d = c.getNode("dtype");
       String dtype = d.isTextual() ? d.asText()
           : d.path("config").path("name").asText(d.path("class_name").asText("?"));
       if (!dtype.equals("float32")) {
-        throw new io.jkeras.config.KerasFormatException(c.path() + ".dtype: only float32 is supported, got " + dtype);
+        throw new KerasFormatException(c.path() + ".dtype: only float32 is supported, got " + dtype);
       }
     }
     c.ignore("input_dtype", "autocast");

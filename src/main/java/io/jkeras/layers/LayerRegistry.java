@@ -1,13 +1,16 @@
 package io.jkeras.layers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jkeras.config.Config;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.config.KerasObjects;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The one registry of layer classes that configs may name (as tfjs-layers' serialization
@@ -27,9 +30,9 @@ public final class LayerRegistry {
     register("Masking", Masking::fromConfig);
     register("RepeatVector", RepeatVector::fromConfig);
     register("LSTM", LSTM::fromConfig);
-    register("GRU", io.jkeras.layers.GRU::fromConfig);
-    register("SimpleRNN", io.jkeras.layers.SimpleRNN::fromConfig);
-    register("Bidirectional", io.jkeras.layers.Bidirectional::fromConfig);
+    register("GRU", GRU::fromConfig);
+    register("SimpleRNN", SimpleRNN::fromConfig);
+    register("Bidirectional", Bidirectional::fromConfig);
     register("RNN", LayerRegistry::rnn);
     register("TimeDistributed", LayerRegistry::timeDistributed);
     register("TimeDistributedDense", LayerRegistry::timeDistributedDense);
@@ -98,8 +101,8 @@ public final class LayerRegistry {
   /** The cells Keras's generic {@code RNN} layer may wrap, and the layer that is that RNN. */
   private static final Map<String, Function<Config, Layer<?>>> CELLS = Map.of(
       "LSTMCell", LSTM::fromConfig,
-      "GRUCell", io.jkeras.layers.GRU::fromConfig,
-      "SimpleRNNCell", io.jkeras.layers.SimpleRNN::fromConfig);
+      "GRUCell", GRU::fromConfig,
+      "SimpleRNNCell", SimpleRNN::fromConfig);
 
   /**
    * Keras's {@code RNN(cell)} around one built-in cell is the LSTM / GRU / SimpleRNN layer with
@@ -116,17 +119,17 @@ public final class LayerRegistry {
     Function<Config, Layer<?>> f = CELLS.get(cls);
     if (f == null) {
       throw new KerasFormatException(where + ": RNN cell '" + cls + "' is not supported (yet); supported: "
-          + String.join(", ", new java.util.TreeSet<>(CELLS.keySet()))
+          + String.join(", ", new TreeSet<>(CELLS.keySet()))
           + (cls.equals("StackedRNNCells") ? " (for a stack of cells, stack one RNN layer per cell)" : ""));
     }
-    com.fasterxml.jackson.databind.node.ObjectNode merged = ((com.fasterxml.jackson.databind.node.ObjectNode) cell.get("config")).deepCopy();
-    merged.remove(java.util.List.of("name", "trainable", "dtype")); // the RNN layer's own count
+    ObjectNode merged = ((ObjectNode) cell.get("config")).deepCopy();
+    merged.remove(List.of("name", "trainable", "dtype")); // the RNN layer's own count
     c.raw().fields().forEachRemaining(e -> {
       if (!e.getKey().equals("cell")) merged.set(e.getKey(), e.getValue());
     });
     Config mc = new Config(merged, c.path(), c.kerasMajor());
     Layer<?> l = f.apply(mc);
-    ((io.jkeras.layers.RNN<?>) l).readFrom("RNN");
+    ((RNN<?>) l).readFrom("RNN");
     mc.ignore(Config.BASE_KEYS.toArray(new String[0]));
     mc.checkAllUsed("RNN(" + cls + ")");
     c.raw().fieldNames().forEachRemaining(c::ignore);
@@ -148,7 +151,7 @@ public final class LayerRegistry {
     String name = c.getString("name", null);
     boolean trainable = c.getBool("trainable", true);
     c.ignore("input_length", "input_dim", "batch_input_shape");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) c.raw()).remove(java.util.List.of(
+    ((ObjectNode) c.raw()).remove(List.of(
         "name", "input_length", "input_dim", "batch_input_shape"));
     Dense d = Dense.fromConfig(c);
     TimeDistributed td = new TimeDistributed(d);

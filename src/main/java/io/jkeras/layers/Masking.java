@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.CallContext;
+import io.jkeras.config.Config;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -24,7 +25,7 @@ public final class Masking extends Layer<Masking> {
     this.supportsMasking = true;
   }
 
-  public static Masking fromConfig(io.jkeras.config.Config c) {
+  public static Masking fromConfig(Config c) {
     Masking m = new Masking(c.getDouble("mask_value", 0.0));
     m.readBaseConfig(c);
     return m;

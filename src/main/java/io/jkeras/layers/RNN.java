@@ -3,16 +3,24 @@ package io.jkeras.layers;
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
 import io.jkeras.backend.CallContext;
+import io.jkeras.backend.Weight;
+import io.jkeras.config.Config;
+import io.jkeras.config.KerasFormatException;
+import io.jkeras.config.KerasObjects;
+import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
-import io.jkeras.config.KerasObjects;
+import io.jkeras.regularizers.Regularizer;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
@@ -44,12 +52,12 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   protected boolean unroll;
   protected boolean zeroOutputForMask;
   protected Long seed;
-  protected io.jkeras.regularizers.Regularizer kernelRegularizer;
-  protected io.jkeras.regularizers.Regularizer recurrentRegularizer;
-  protected io.jkeras.regularizers.Regularizer biasRegularizer;
-  protected io.jkeras.constraints.Constraint kernelConstraint;
-  protected io.jkeras.constraints.Constraint recurrentConstraint;
-  protected io.jkeras.constraints.Constraint biasConstraint;
+  protected Regularizer kernelRegularizer;
+  protected Regularizer recurrentRegularizer;
+  protected Regularizer biasRegularizer;
+  protected Constraint kernelConstraint;
+  protected Constraint recurrentConstraint;
+  protected Constraint biasConstraint;
   private List<Variable<TFloat32>> stateVariables = Collections.emptyList();
   /** The Keras class this layer was read from when that is not its own ("RNN" for Keras's RNN(LSTMCell(...))). */
   private String readFromClass;
@@ -61,7 +69,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   }
 
   /** The units of a recurrent layer's config; Keras 1 called it output_dim. */
-  protected static int readUnits(io.jkeras.config.Config c) {
+  protected static int readUnits(Config c) {
     c.legacy("output_dim", "units");
     return c.getInt("units");
   }
@@ -70,7 +78,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
    * Reads the arguments all recurrent layers share (Keras 1 names too: init, inner_init,
    * inner_activation, dropout_W, dropout_U, W/U/b_regularizer, forget_bias_init).
    */
-  protected L readRnnConfig(io.jkeras.config.Config c) {
+  protected L readRnnConfig(Config c) {
     c.legacy("init", "kernel_initializer");
     c.legacy("inner_init", "recurrent_initializer");
     c.legacy("inner_activation", "recurrent_activation");
@@ -106,7 +114,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     Long s = c.getLongOrNull("seed");
     if (s != null) seed(s);
     if (c.getBool("time_major", false)) {
-      throw new io.jkeras.config.KerasFormatException(c.path() + ".time_major: time-major inputs are not supported");
+      throw new KerasFormatException(c.path() + ".time_major: time-major inputs are not supported");
     }
     c.ignore("consume_less", "use_cudnn");
     return self();
@@ -304,19 +312,19 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   protected abstract int stateCount();
 
   /** The cell's weights, as Keras names them; bias is null without use_bias. */
-  protected io.jkeras.backend.Weight kernel;
-  protected io.jkeras.backend.Weight recurrentKernel;
-  protected io.jkeras.backend.Weight bias;
+  protected Weight kernel;
+  protected Weight recurrentKernel;
+  protected Weight bias;
 
-  public io.jkeras.backend.Weight kernel() {
+  public Weight kernel() {
     return kernel;
   }
 
-  public io.jkeras.backend.Weight recurrentKernel() {
+  public Weight recurrentKernel() {
     return recurrentKernel;
   }
 
-  public io.jkeras.backend.Weight bias() {
+  public Weight bias() {
     return bias;
   }
 
@@ -384,14 +392,14 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   }
 
   /** The ops that zero the states, built once: building them per call would grow the graph every epoch. */
-  private List<org.tensorflow.op.Op> resetOps;
+  private List<Op> resetOps;
 
   @Override
   public void resetStates() {
     if (!stateful || !isBuilt()) return;
     if (resetOps == null) {
       Ops tf = runtime().tf().withSubScope(name());
-      List<org.tensorflow.op.Op> resets = new ArrayList<>();
+      List<Op> resets = new ArrayList<>();
       for (Variable<TFloat32> v : stateVariables) resets.add(tf.assign(v, tf.zerosLike(v)));
       resetOps = resets;
     }
@@ -440,11 +448,11 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     long gates = proj.shape().get(1);
     proj = tf.reshape(proj, tf.constant(new long[] {-1, steps, gates}));
     List<Operand<TFloat32>> xs = new ArrayList<>();
-    for (org.tensorflow.Output<TFloat32> o : tf.unstack(proj, (long) steps, Unstack.axis(1L)).output()) xs.add(o);
+    for (Output<TFloat32> o : tf.unstack(proj, (long) steps, Unstack.axis(1L)).output()) xs.add(o);
     List<Operand<TFloat32>> ms = new ArrayList<>();
     if (mask != null) {
       Operand<TFloat32> mf = tf.dtypes.cast(mask, TFloat32.class);
-      for (org.tensorflow.Output<TFloat32> o : tf.unstack(mf, (long) steps, Unstack.axis(1L)).output()) {
+      for (Output<TFloat32> o : tf.unstack(mf, (long) steps, Unstack.axis(1L)).output()) {
         ms.add(tf.expandDims(o, tf.constant(1)));
       }
     }
@@ -476,7 +484,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
       prevOut = out;
       if (returnSequences) outputs.add(out);
     }
-    return finish(ctx, tf, states, returnSequences ? tf.stack(outputs, org.tensorflow.op.core.Stack.axis(1L)) : null, prevOut);
+    return finish(ctx, tf, states, returnSequences ? tf.stack(outputs, Stack.axis(1L)) : null, prevOut);
   }
 
   /** Stores the final states (stateful, return_state) and returns the layer's output. */
@@ -523,7 +531,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   /** Splits a (batch, k*units) tensor into k gate blocks. */
   protected final List<Operand<TFloat32>> splitGates(Ops tf, Operand<TFloat32> z, int k) {
     List<Operand<TFloat32>> r = new ArrayList<>();
-    for (org.tensorflow.Output<TFloat32> o : tf.split(tf.constant(1), z, (long) k).output()) r.add(o);
+    for (Output<TFloat32> o : tf.split(tf.constant(1), z, (long) k).output()) r.add(o);
     return r;
   }
 

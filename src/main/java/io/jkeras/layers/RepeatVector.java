@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.CallContext;
+import io.jkeras.config.Config;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -16,7 +17,7 @@ public final class RepeatVector extends Layer<RepeatVector> {
     this.n = n;
   }
 
-  public static RepeatVector fromConfig(io.jkeras.config.Config c) {
+  public static RepeatVector fromConfig(Config c) {
     RepeatVector r = new RepeatVector(c.getInt("n"));
     r.readBaseConfig(c);
     return r;

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.Config;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -15,7 +16,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class SimpleRNN extends RNN<SimpleRNN> {
 
-  public static SimpleRNN fromConfig(io.jkeras.config.Config c) {
+  public static SimpleRNN fromConfig(Config c) {
     SimpleRNN s = new SimpleRNN(readUnits(c));
     s.readRnnConfig(c);
     return s;

@@ -1,6 +1,8 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.CallContext;
+import io.jkeras.config.Config;
+import io.jkeras.config.KerasObjects;
 import io.jkeras.utils.Shapes;
 import java.util.Arrays;
 import java.util.Map;
@@ -23,7 +25,7 @@ public final class TimeDistributed extends Layer<TimeDistributed> {
   }
 
   /** Reads name, trainable and input shape from a TimeDistributed config (the inner layer comes separately). */
-  public TimeDistributed readBaseConfigFrom(io.jkeras.config.Config c) {
+  public TimeDistributed readBaseConfigFrom(Config c) {
     return readBaseConfig(c);
   }
 
@@ -73,6 +75,6 @@ public final class TimeDistributed extends Layer<TimeDistributed> {
 
   @Override
   protected void addConfig(Map<String, Object> c) {
-    c.put("layer", io.jkeras.config.KerasObjects.serialize("keras.layers", layer.className(), layer.getConfig()));
+    c.put("layer", KerasObjects.serialize("keras.layers", layer.className(), layer.getConfig()));
   }
 }

@@ -1,13 +1,16 @@
 package io.jkeras.losses;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * A Keras loss: name, config and the TensorFlow Java framework loss that computes it, reduced
@@ -64,7 +67,7 @@ public final class Loss {
     if (logits != null) {
       if (Boolean.TRUE.equals(config.get("from_logits"))) {
         System.err.println("UserWarning: \"`" + name + "` received `from_logits=True`, but the `output` argument was produced by a "
-            + yPred.op().type().toLowerCase(java.util.Locale.ROOT) + " activation and thus does not represent logits. Was this intended?\"");
+            + yPred.op().type().toLowerCase(Locale.ROOT) + " activation and thus does not represent logits. Was this intended?\"");
       }
       cfg = new LinkedHashMap<>(config);
       cfg.put("from_logits", true);
@@ -94,7 +97,7 @@ public final class Loss {
     if (op.type().equals("Reshape") && op.numInputs() == 2 && op.input(0).op() instanceof GraphOperation) {
       GraphOperation inner = (GraphOperation) op.input(0).op();
       if (!inner.type().equals(opType) || inner.numInputs() != 1) return null;
-      return tf.reshape((Operand<TFloat32>) inner.input(0), (Operand<org.tensorflow.types.TInt64>) (Operand<?>) op.input(1));
+      return tf.reshape((Operand<TFloat32>) inner.input(0), (Operand<TInt64>) (Operand<?>) op.input(1));
     }
     if (!op.type().equals(opType) || op.numInputs() != 1) return null;
     return (Operand<TFloat32>) op.input(0);
@@ -105,7 +108,7 @@ public final class Loss {
     int predRank = yPred.shape().numDimensions();
     Operand<TFloat32> ids = yTrue;
     if (yTrue.shape().numDimensions() == predRank) {
-      ids = tf.squeeze(yTrue, org.tensorflow.op.core.Squeeze.axis(new Long[] {(long) predRank - 1}));
+      ids = tf.squeeze(yTrue, Squeeze.axis(new Long[] {(long) predRank - 1}));
     }
     long depth = yPred.shape().get(predRank - 1);
     return tf.oneHot(tf.dtypes.cast(ids, TInt32.class), tf.constant((int) depth), tf.constant(1f), tf.constant(0f));

@@ -16,8 +16,13 @@ import io.jkeras.losses.Losses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.optimizers.Optimizer;
+import io.jkeras.optimizers.OptimizerState;
 import io.jkeras.optimizers.Optimizers;
+import io.jkeras.saving.savedmodel.ExportOptions;
+import io.jkeras.saving.savedmodel.SavedModelExporter;
 import io.jkeras.utils.Shapes;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -671,7 +677,7 @@ public abstract class Model implements AutoCloseable {
    * learning_rate, then the slots of {@link #trainableWeights()}). Before the first training
    * step it is the state the optimizer will start from.
    */
-  public io.jkeras.optimizers.OptimizerState optimizerState() {
+  public OptimizerState optimizerState() {
     requireCompiled("its optimizer state is read");
     List<Weight> t = trainableWeights();
     return optimizer.state(optimizer.isBound() ? runtime().session() : null, paths(t), shapes(t));
@@ -683,7 +689,7 @@ public abstract class Model implements AutoCloseable {
    * against the trainable weights first; written into the slots now, or when the first train
    * function creates them.
    */
-  public void setOptimizerState(io.jkeras.optimizers.OptimizerState state) {
+  public void setOptimizerState(OptimizerState state) {
     requireCompiled("its optimizer state is set");
     if (!isBuilt()) throw new IllegalStateException("model " + name() + " must be built before its optimizer state is set");
     List<Weight> t = trainableWeights();
@@ -719,19 +725,19 @@ public abstract class Model implements AutoCloseable {
 
   /**
    * Writes this model as a TensorFlow SavedModel in {@code dir}: tag "serve", signature
-   * "serving_default" (see {@link io.jkeras.saving.savedmodel.SavedModelExporter}).
+   * "serving_default" (see {@link SavedModelExporter}).
    */
-  public void export(java.nio.file.Path dir) throws java.io.IOException {
-    io.jkeras.saving.savedmodel.SavedModelExporter.export(this, forwardFunction(), dir);
+  public void export(Path dir) throws IOException {
+    SavedModelExporter.export(this, forwardFunction(), dir);
   }
 
-  /** {@link #export(java.nio.file.Path)} with options, e.g. Keras 3's output name {@code output_0}. */
-  public void export(java.nio.file.Path dir, io.jkeras.saving.savedmodel.ExportOptions options) throws java.io.IOException {
-    io.jkeras.saving.savedmodel.SavedModelExporter.export(this, forwardFunction(), dir, options);
+  /** {@link #export(Path)} with options, e.g. Keras 3's output name {@code output_0}. */
+  public void export(Path dir, ExportOptions options) throws IOException {
+    SavedModelExporter.export(this, forwardFunction(), dir, options);
   }
 
   /** The forward pass as a function, for code that builds its own graphs of this model (export). */
-  public java.util.function.BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> forwardFunction() {
+  public BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> forwardFunction() {
     return this::forward;
   }
 

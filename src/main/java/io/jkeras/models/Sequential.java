@@ -3,11 +3,15 @@ package io.jkeras.models;
 import io.jkeras.Keras;
 import io.jkeras.backend.CallContext;
 import io.jkeras.backend.ModelRuntime;
+import io.jkeras.backend.Weight;
+import io.jkeras.layers.Embedding;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.RNN;
+import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.utils.Shapes;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -99,7 +103,7 @@ public class Sequential extends Model {
    * give the InputLayer it creates ("input_layer", "input_layer_1"...).
    */
   public String inputName() {
-    if (inputName == null) inputName = io.jkeras.Keras.uniqueName("input_layer");
+    if (inputName == null) inputName = Keras.uniqueName("input_layer");
     return inputName;
   }
 
@@ -112,7 +116,7 @@ public class Sequential extends Model {
   @Override
   public String inputDtype() {
     if (inputDtype != null) return inputDtype;
-    return !layers.isEmpty() && layers.get(0) instanceof io.jkeras.layers.Embedding ? "int32" : "float32";
+    return !layers.isEmpty() && layers.get(0) instanceof Embedding ? "int32" : "float32";
   }
 
   /** Fixes the input shape (Keras's build_input_shape) of a model whose first layer declares none. */
@@ -155,21 +159,21 @@ public class Sequential extends Model {
     return x;
   }
 
-  // ----- Keras files (io.jkeras.saving.keras.KerasModels) -----
+  // ----- Keras files (KerasModels) -----
 
   /** Keras's {@code model.save("x.keras")}: a Keras 3 archive that Python's {@code keras.models.load_model} opens. */
-  public void save(java.nio.file.Path file) {
-    io.jkeras.saving.keras.KerasModels.saveKeras(this, file);
+  public void save(Path file) {
+    KerasModels.saveKeras(this, file);
   }
 
   /** Keras's {@code model.save_weights("x.weights.h5")} (Keras 3 layout). */
-  public void saveWeights(java.nio.file.Path file) {
-    io.jkeras.saving.keras.KerasModels.saveWeights(this, file);
+  public void saveWeights(Path file) {
+    KerasModels.saveWeights(this, file);
   }
 
   /** Keras's {@code model.load_weights}: a Keras 3 {@code .weights.h5} or a legacy Keras 1/2 {@code .h5}. */
-  public void loadWeights(java.nio.file.Path file) {
-    io.jkeras.saving.keras.KerasModels.loadWeights(this, file);
+  public void loadWeights(Path file) {
+    KerasModels.loadWeights(this, file);
   }
 
   // ----- summary -----
@@ -210,8 +214,8 @@ public class Sequential extends Model {
       shape = l.computeOutputShape(shape);
       b.append(row(cols, " " + l.name() + " (" + l.className() + ")", Shapes.toString(shape), String.format(Locale.ROOT, "%,d", l.countParams())));
       b.append(i < layers.size() - 1 ? "\n" : "");
-      for (io.jkeras.backend.Weight w : l.trainableWeights()) trainable += w.size();
-      for (io.jkeras.backend.Weight w : l.nonTrainableWeights()) nonTrainable += w.size();
+      for (Weight w : l.trainableWeights()) trainable += w.size();
+      for (Weight w : l.nonTrainableWeights()) nonTrainable += w.size();
     }
     b.append(thick);
     b.append(String.format(Locale.ROOT, "Total params: %,d (%s)%n", trainable + nonTrainable, bytes(trainable + nonTrainable)));

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
+import org.tensorflow.framework.optimizers.AdaDelta;
 import org.tensorflow.types.family.TType;
 
 /** Keras's {@code Adadelta}: learning_rate 0.001, rho 0.95, epsilon 1e-7. */
@@ -36,7 +37,7 @@ public final class Adadelta extends Optimizer {
 
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
-    return new org.tensorflow.framework.optimizers.AdaDelta(graph, lr, rho, epsilon) {
+    return new AdaDelta(graph, lr, rho, epsilon) {
       @Override
       protected void createSlots(List<Output<? extends TType>> variables) {
         if (firstSlotCreation()) super.createSlots(variables);
@@ -51,8 +52,8 @@ public final class Adadelta extends Optimizer {
 
   @Override
   protected String frameworkSlot(String kerasSlot) {
-    return kerasSlot.equals("accumulated_grad") ? org.tensorflow.framework.optimizers.AdaDelta.ACCUMULATOR
-        : org.tensorflow.framework.optimizers.AdaDelta.ACCUMULATOR_UPDATE;
+    return kerasSlot.equals("accumulated_grad") ? AdaDelta.ACCUMULATOR
+        : AdaDelta.ACCUMULATOR_UPDATE;
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /** Keras's {@code Adam}: learning_rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7. */
@@ -78,7 +79,7 @@ public final class Adam extends Optimizer {
 
   // Keras derives the bias correction from the step count; the framework keeps beta powers.
   @Override
-  protected Map<Output<org.tensorflow.types.TFloat32>, Float> iterationScalars(long steps) {
+  protected Map<Output<TFloat32>, Float> iterationScalars(long steps) {
     return powers.afterSteps(steps);
   }
 

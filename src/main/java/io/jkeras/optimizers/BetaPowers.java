@@ -3,7 +3,9 @@ package io.jkeras.optimizers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -59,8 +61,8 @@ final class BetaPowers {
    * The powers' values once {@code steps} steps are done: the framework starts them at beta (the
    * bias correction of step 1) and multiplies by beta after each step, so beta^(steps + 1).
    */
-  java.util.Map<Output<TFloat32>, Float> afterSteps(long steps) {
-    java.util.Map<Output<TFloat32>, Float> r = new java.util.LinkedHashMap<>();
+  Map<Output<TFloat32>, Float> afterSteps(long steps) {
+    Map<Output<TFloat32>, Float> r = new LinkedHashMap<>();
     for (int i = 0; i < powers.size(); i++) r.put(powers.get(i), (float) Math.pow(betas.get(i), steps + 1.0));
     return r;
   }

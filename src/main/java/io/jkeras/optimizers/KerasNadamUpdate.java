@@ -3,6 +3,7 @@ package io.jkeras.optimizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -50,7 +51,7 @@ final class KerasNadamUpdate extends KerasUpdate {
   private Operand<TFloat32> step;
 
   KerasNadamUpdate(Graph graph, float learningRate, float beta1, float beta2, float epsilon,
-      java.util.function.BooleanSupplier firstSlotCreation) {
+      BooleanSupplier firstSlotCreation) {
     super(graph, "Nadam", learningRate, firstSlotCreation);
     this.beta1 = beta1;
     this.beta2 = beta2;

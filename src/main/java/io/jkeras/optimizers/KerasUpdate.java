@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.tensorflow.Graph;
@@ -33,7 +34,7 @@ abstract class KerasUpdate extends org.tensorflow.framework.optimizers.Optimizer
   @Override
   protected final void createSlots(List<Output<? extends TType>> variables) {
     if (!firstSlotCreation.getAsBoolean()) return;
-    List<Output<TFloat32>> fs = new java.util.ArrayList<>();
+    List<Output<TFloat32>> fs = new ArrayList<>();
     for (Output<? extends TType> v : variables) fs.add(floats(v));
     createSlotsOnce(tf.withInitScope(), fs);
   }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
+import org.tensorflow.types.TFloat32;
 
 /** Keras's {@code Nadam}: learning_rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7. */
 public final class Nadam extends Optimizer {
@@ -70,13 +71,13 @@ public final class Nadam extends Optimizer {
   }
 
   @Override
-  protected List<Output<org.tensorflow.types.TFloat32>> scalarVariables() {
+  protected List<Output<TFloat32>> scalarVariables() {
     return update == null || update.uProduct() == null ? List.of() : List.of(update.uProduct());
   }
 
   /** The update's own step count, a float variable, follows the optimizer's iterations. */
   @Override
-  protected Map<Output<org.tensorflow.types.TFloat32>, Float> iterationScalars(long steps) {
+  protected Map<Output<TFloat32>, Float> iterationScalars(long steps) {
     return update == null || update.iterations() == null ? Map.of() : Map.of(update.iterations(), (float) steps);
   }
 

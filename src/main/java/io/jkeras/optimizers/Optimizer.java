@@ -1,7 +1,10 @@
 package io.jkeras.optimizers;
 
 import io.jkeras.data.FloatArray;
+import io.jkeras.utils.Names;
 import io.jkeras.utils.Shapes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,16 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
-import org.tensorflow.Session;
 import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.TensorProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
@@ -94,7 +100,7 @@ public abstract class Optimizer {
 
   public Map<String, Object> getConfig() {
     Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", io.jkeras.utils.Names.toSnakeCase(className()));
+    c.put("name", Names.toSnakeCase(className()));
     c.put("learning_rate", (double) learningRate);
     addConfig(c);
     // Hyperparameters are float32 here; write them as the decimals they were given as (0.9, not 0.8999999761581421).
@@ -135,7 +141,7 @@ public abstract class Optimizer {
 
   private static Set<String> constNames(Graph graph) {
     Set<String> names = new HashSet<>();
-    Iterator<org.tensorflow.GraphOperation> it = graph.operations();
+    Iterator<GraphOperation> it = graph.operations();
     while (it.hasNext()) {
       Operation op = it.next();
       if (op.type().equals("Const")) names.add(op.name());
@@ -151,18 +157,18 @@ public abstract class Optimizer {
    */
   @SuppressWarnings("unchecked")
   private void findLearningRateConstants(Graph graph, Set<String> before) {
-    Iterator<org.tensorflow.GraphOperation> it = graph.operations();
+    Iterator<GraphOperation> it = graph.operations();
     while (it.hasNext()) {
-      org.tensorflow.GraphOperation op = it.next();
+      GraphOperation op = it.next();
       if (!op.type().equals("Const") || before.contains(op.name())) continue;
       Output<?> o = op.output(0);
-      if (o.dataType() != org.tensorflow.proto.DataType.DT_FLOAT || o.shape().numDimensions() != 0) continue;
-      org.tensorflow.proto.TensorProto t = op.attributes().getAttrValueProto("value").getTensor();
+      if (o.dataType() != DataType.DT_FLOAT || o.shape().numDimensions() != 0) continue;
+      TensorProto t = op.attributes().getAttrValueProto("value").getTensor();
       float v;
       if (t.getFloatValCount() > 0) {
         v = t.getFloatVal(0);
       } else if (t.getTensorContent().size() == 4) {
-        v = java.nio.ByteBuffer.wrap(t.getTensorContent().toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat();
+        v = ByteBuffer.wrap(t.getTensorContent().toByteArray()).order(ByteOrder.LITTLE_ENDIAN).getFloat();
       } else {
         continue;
       }
@@ -373,7 +379,7 @@ public abstract class Optimizer {
 
   private void write(OptimizerState s, Ops tf, Session session) {
     List<Output<TFloat32>> targets = sources(s.values().size());
-    Map<Output<?>, Object> values = new java.util.LinkedHashMap<>();
+    Map<Output<?>, Object> values = new LinkedHashMap<>();
     // Every slot holds Keras's own variable (Keras 3's rules run where TensorFlow's keep another unit).
     for (int j = 0; j < targets.size(); j++) values.put(targets.get(j), s.values().get(j));
     for (Map.Entry<Output<TFloat32>, Float> e : iterationScalars(s.iterations()).entrySet()) {

@@ -1,6 +1,8 @@
 package io.jkeras.optimizers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jkeras.config.Config;
 import io.jkeras.config.KerasFormatException;
 
@@ -23,8 +25,8 @@ public final class OptimizerConfigs {
     }
     if (!node.isObject() || !node.has("class_name")) throw new KerasFormatException(path + ": expected a name or {class_name, config}");
     String cls = node.get("class_name").asText().replace("Custom>", "");
-    Config c = new Config(node.has("config") ? node.get("config") : new com.fasterxml.jackson.databind.node.ObjectNode(
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance), path + ".config", 3);
+    Config c = new Config(node.has("config") ? node.get("config") : new ObjectNode(
+        JsonNodeFactory.instance), path + ".config", 3);
     c.legacy("lr", "learning_rate");
     float lr = (float) c.getDouble("learning_rate", Double.NaN);
     Optimizer o;

@@ -1,10 +1,12 @@
 package io.jkeras.optimizers;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.framework.optimizers.RMSProp;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -52,7 +54,7 @@ public final class RMSprop extends Optimizer {
 
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
-    return new org.tensorflow.framework.optimizers.RMSProp(graph, lr, rho, momentum, epsilon, centered) {
+    return new RMSProp(graph, lr, rho, momentum, epsilon, centered) {
       // Keras starts the mean square ("velocity") at 0; the framework, like TF 1's
       // RMSPropOptimizer, at 1, which makes the first steps up to sqrt(1/(1-rho)) times too small.
       // Same slots, Keras's initial values.
@@ -80,7 +82,7 @@ public final class RMSprop extends Optimizer {
    */
   @Override
   protected List<String> kerasSlots() {
-    List<String> r = new java.util.ArrayList<>(List.of("velocity"));
+    List<String> r = new ArrayList<>(List.of("velocity"));
     if (momentum > 0) r.add("momentum");
     if (centered) r.add("average_gradient");
     return r;
@@ -95,9 +97,9 @@ public final class RMSprop extends Optimizer {
   @Override
   protected String frameworkSlot(String kerasSlot) {
     switch (kerasSlot) {
-      case "velocity": return org.tensorflow.framework.optimizers.RMSProp.RMS;
-      case "momentum": return org.tensorflow.framework.optimizers.RMSProp.MOMENTUM;
-      default: return org.tensorflow.framework.optimizers.RMSProp.MG;
+      case "velocity": return RMSProp.RMS;
+      case "momentum": return RMSProp.MOMENTUM;
+      default: return RMSProp.MG;
     }
   }
 

@@ -3,6 +3,7 @@ package io.jkeras.optimizers;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
+import org.tensorflow.framework.optimizers.GradientDescent;
 
 /** Keras's {@code SGD}: learning_rate 0.01, momentum 0, nesterov false. */
 public final class SGD extends Optimizer {
@@ -36,7 +37,7 @@ public final class SGD extends Optimizer {
   @Override
   protected org.tensorflow.framework.optimizers.Optimizer create(Graph graph, float lr) {
     // Keras 3 has no momentum slot, nesterov or not, when momentum is 0.
-    if (momentum == 0) return new org.tensorflow.framework.optimizers.GradientDescent(graph, lr);
+    if (momentum == 0) return new GradientDescent(graph, lr);
     // Keras 3's velocity rule, not TF's ApplyMomentum (see KerasMomentumUpdate).
     return new KerasMomentumUpdate(graph, lr, momentum, nesterov, this::firstSlotCreation);
   }

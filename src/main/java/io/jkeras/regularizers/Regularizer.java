@@ -3,6 +3,7 @@ package io.jkeras.regularizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.framework.regularizers.L1L2;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -46,7 +47,7 @@ public final class Regularizer {
 
   /** The penalty, {@code l1 * sum(|w|) + l2 * sum(w^2)}, as Keras defines it. */
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> weight) {
-    return new org.tensorflow.framework.regularizers.L1L2(l1, l2).call(tf, weight);
+    return new L1L2(l1, l2).call(tf, weight);
   }
 
   @Override

@@ -3,23 +3,25 @@ package io.jkeras.saving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jkeras.backend.Weight;
+import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npz;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.OptimizerState;
+import io.jkeras.saving.keras.KerasJson;
+import io.jkeras.saving.savedmodel.SavedModel;
 import io.jkeras.utils.Shapes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import io.jkeras.config.KerasFormatException;
-import io.jkeras.saving.keras.KerasJson;
-import io.jkeras.saving.savedmodel.SavedModel;
 
 /**
  * jkeras's own model directory: {@code model.json} (Keras 3 JSON with compile_config) and
@@ -119,8 +121,8 @@ public final class ModelFiles {
     if (!meta.path("iterations").canConvertToLong() || !meta.path("learning_rate").isNumber() || !meta.path("variables").isArray()) {
       throw new KerasFormatException(json + ": needs iterations, learning_rate and variables");
     }
-    List<String> paths = new java.util.ArrayList<>();
-    List<long[]> shapes = new java.util.ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    List<long[]> shapes = new ArrayList<>();
     for (Weight w : m.trainableWeights()) {
       paths.add(w.path());
       shapes.add(w.shape());
@@ -131,8 +133,8 @@ public final class ModelFiles {
       throw new KerasFormatException(json + ": " + names.size() + " optimizer variables (" + arrays.size() + " in " + OPTIMIZER_WEIGHTS
           + ") but " + m.optimizer().className() + " has " + layout.size() + " for this model");
     }
-    List<String> keep = new java.util.ArrayList<>();
-    List<FloatArray> values = new java.util.ArrayList<>();
+    List<String> keep = new ArrayList<>();
+    List<FloatArray> values = new ArrayList<>();
     for (int i = 0; i < layout.size(); i++) {
       OptimizerState.Slot slot = layout.get(i);
       String name = names.get(i).asText();
@@ -142,7 +144,7 @@ public final class ModelFiles {
             + ", expected '" + slot.name + "'");
       }
       long[] want = slot.shape.length == 0 ? new long[] {1} : slot.shape;
-      if (!java.util.Arrays.equals(want, v.shape())) {
+      if (!Arrays.equals(want, v.shape())) {
         throw new KerasFormatException(npz + ": " + name + " has shape " + Shapes.toString(v.shape()) + " but the optimizer needs "
             + Shapes.toString(slot.shape));
       }
@@ -204,7 +206,7 @@ public final class ModelFiles {
       int i = 0;
       for (Map.Entry<String, FloatArray> e : values.entrySet()) {
         Weight w = weights.get(i++);
-        if (!java.util.Arrays.equals(w.shape(), e.getValue().shape())) {
+        if (!Arrays.equals(w.shape(), e.getValue().shape())) {
           throw new KerasFormatException(dir.resolve(WEIGHTS) + ": " + e.getKey() + " has shape " + Shapes.toString(e.getValue().shape())
               + " but weight " + w.path() + " of the model has shape " + Shapes.toString(w.shape()));
         }

@@ -1,6 +1,8 @@
 package io.jkeras.saving.keras;
 
+import io.jkeras.config.KerasFormatException;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +16,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import io.jkeras.config.KerasFormatException;
 
 /**
  * The {@code .keras} zip archive, as Keras 3's {@code saving_lib} writes it: three stored
@@ -131,7 +132,7 @@ final class KerasArchive {
 
   private static String text(ZipFile zip, ZipEntry e, Path file) throws IOException {
     checkSize(file, e, MAX_JSON_BYTES);
-    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (InputStream in = zip.getInputStream(e)) {
       copyBounded(in, b, e, MAX_JSON_BYTES, file);
     }

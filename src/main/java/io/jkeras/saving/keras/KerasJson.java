@@ -8,12 +8,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jkeras.Keras;
+import io.jkeras.activations.Activations;
+import io.jkeras.config.Config;
+import io.jkeras.config.KerasFormatException;
+import io.jkeras.config.KerasObjects;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.LayerActivations;
+import io.jkeras.layers.LayerRegistry;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Optimizer;
+import io.jkeras.optimizers.OptimizerConfigs;
 import io.jkeras.optimizers.Optimizers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,12 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.jkeras.config.Config;
-import io.jkeras.config.KerasFormatException;
-import io.jkeras.config.KerasObjects;
-import io.jkeras.layers.LayerActivations;
-import io.jkeras.layers.LayerRegistry;
-import io.jkeras.optimizers.OptimizerConfigs;
+import java.util.Set;
 
 /**
  * Keras's model JSON, both ways: reads what Python writes with {@code model.to_json()} and the
@@ -235,7 +237,7 @@ public final class KerasJson {
    * propagates those masks itself, so the ops are left out once they are checked to compute
    * exactly that mask; any other mask is refused.
    */
-  private static final java.util.Set<String> MASK_OPS = java.util.Set.of("NotEqual", "Any");
+  private static final Set<String> MASK_OPS = Set.of("NotEqual", "Any");
 
   /** The layers whose outputs a Keras 3 inbound node passes as its {@code mask} keyword argument. */
   private static List<String> maskKwargs(JsonNode nodes) {
@@ -367,8 +369,8 @@ public final class KerasJson {
       root.put("build_config", bc);
     }
     if (model.isCompiled()) root.put("compile_config", compileConfig(model));
-    if (LayerActivations.any(model, io.jkeras.activations.Activations::isKeras2HardSigmoid)) {
-      if (LayerActivations.any(model, a -> a.name().equals("hard_sigmoid") && !io.jkeras.activations.Activations.isKeras2HardSigmoid(a))) {
+    if (LayerActivations.any(model, Activations::isKeras2HardSigmoid)) {
+      if (LayerActivations.any(model, a -> a.name().equals("hard_sigmoid") && !Activations.isKeras2HardSigmoid(a))) {
         throw new IllegalStateException("model " + model.name() + " mixes Keras 2's and Keras 3's hard_sigmoid, which one config"
             + " cannot tell apart");
       }

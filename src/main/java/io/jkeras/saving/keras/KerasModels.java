@@ -4,17 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
+import io.jkeras.config.KerasFormatException;
 import io.jkeras.models.Sequential;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import io.jkeras.config.KerasFormatException;
 
 /**
  * Keras model files, both ways:
@@ -225,7 +227,7 @@ public final class KerasModels {
       long size = Files.size(config);
       if (size > KerasJson.MAX_BYTES) throw new KerasFormatException(config + ": " + size + " bytes is too large for a model config");
       return KerasJson.parse(Files.readString(config));
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new KerasFormatException(config + ": no such file", e);
     } catch (IOException e) {
       throw new KerasFormatException(config + ": cannot read: " + e.getMessage(), e);
@@ -236,7 +238,7 @@ public final class KerasModels {
   }
 
   private static boolean isZip(Path file) {
-    try (java.io.InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(file)) {
       byte[] b = in.readNBytes(4);
       return b.length == 4 && b[0] == 'P' && b[1] == 'K' && (b[2] == 3 || b[2] == 5) && (b[3] == 4 || b[3] == 6);
     } catch (IOException e) {

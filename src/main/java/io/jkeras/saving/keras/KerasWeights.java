@@ -4,13 +4,19 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jkeras.activations.Activations;
 import io.jkeras.backend.Weight;
+import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.FloatArray;
+import io.jkeras.layers.Activation;
 import io.jkeras.layers.Bidirectional;
+import io.jkeras.layers.Dense;
 import io.jkeras.layers.GRU;
 import io.jkeras.layers.LSTM;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.LayerActivations;
 import io.jkeras.layers.RNN;
+import io.jkeras.layers.SimpleRNN;
 import io.jkeras.layers.TimeDistributed;
 import io.jkeras.models.Sequential;
 import io.jkeras.utils.Names;
@@ -18,16 +24,16 @@ import io.jkeras.utils.Shapes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.jkeras.config.KerasFormatException;
-import io.jkeras.layers.LayerActivations;
 
 /**
  * Keras's two layouts of weights in HDF5, read into and written from a built {@link Sequential}.
@@ -194,49 +200,49 @@ public final class KerasWeights {
     long[] shape = w.shape();
     int cols = (int) shape[shape.length - 1];
     float[] s = new float[cols];
-    java.util.Arrays.fill(s, 1f);
+    Arrays.fill(s, 1f);
     boolean any = false;
     if (layer instanceof LSTM) {
       LSTM l = (LSTM) layer;
       int u = l.units();
-      if (io.jkeras.activations.Activations.isKeras2HardSigmoid(l.recurrentActivation())) {
-        java.util.Arrays.fill(s, 0, 2 * u, KERAS2_TO_KERAS3);
-        java.util.Arrays.fill(s, 3 * u, 4 * u, KERAS2_TO_KERAS3);
+      if (Activations.isKeras2HardSigmoid(l.recurrentActivation())) {
+        Arrays.fill(s, 0, 2 * u, KERAS2_TO_KERAS3);
+        Arrays.fill(s, 3 * u, 4 * u, KERAS2_TO_KERAS3);
         any = true;
       }
     } else if (layer instanceof GRU) {
       GRU l = (GRU) layer;
       int u = l.units();
-      if (io.jkeras.activations.Activations.isKeras2HardSigmoid(l.recurrentActivation())) {
-        java.util.Arrays.fill(s, 0, 2 * u, KERAS2_TO_KERAS3);
+      if (Activations.isKeras2HardSigmoid(l.recurrentActivation())) {
+        Arrays.fill(s, 0, 2 * u, KERAS2_TO_KERAS3);
         any = true;
       }
-      if (io.jkeras.activations.Activations.isKeras2HardSigmoid(l.activation())) {
-        java.util.Arrays.fill(s, 2 * u, 3 * u, KERAS2_TO_KERAS3);
+      if (Activations.isKeras2HardSigmoid(l.activation())) {
+        Arrays.fill(s, 2 * u, 3 * u, KERAS2_TO_KERAS3);
         any = true;
       }
-    } else if (layer instanceof io.jkeras.layers.SimpleRNN) {
-      any = io.jkeras.activations.Activations.isKeras2HardSigmoid(((RNN<?>) layer).activation());
-      if (any) java.util.Arrays.fill(s, KERAS2_TO_KERAS3);
-    } else if (layer instanceof io.jkeras.layers.Dense) {
-      any = io.jkeras.activations.Activations.isKeras2HardSigmoid(((io.jkeras.layers.Dense) layer).activation());
-      if (any) java.util.Arrays.fill(s, KERAS2_TO_KERAS3);
+    } else if (layer instanceof SimpleRNN) {
+      any = Activations.isKeras2HardSigmoid(((RNN<?>) layer).activation());
+      if (any) Arrays.fill(s, KERAS2_TO_KERAS3);
+    } else if (layer instanceof Dense) {
+      any = Activations.isKeras2HardSigmoid(((Dense) layer).activation());
+      if (any) Arrays.fill(s, KERAS2_TO_KERAS3);
     }
     return any ? s : null;
   }
 
   /** True if a layer of {@code model} (or one it wraps) uses Keras 2's hard_sigmoid. */
   static boolean usesKeras2HardSigmoid(Sequential model) {
-    return LayerActivations.any(model, io.jkeras.activations.Activations::isKeras2HardSigmoid);
+    return LayerActivations.any(model, Activations::isKeras2HardSigmoid);
   }
 
   /** Throws for a layer whose Keras 2 hard_sigmoid no weight scaling can carry into a Keras 3 file. */
   private static void checkKeras3Expressible(Layer<?> l) {
     String why = null;
-    if (l instanceof LSTM && io.jkeras.activations.Activations.isKeras2HardSigmoid(((LSTM) l).activation())) {
+    if (l instanceof LSTM && Activations.isKeras2HardSigmoid(((LSTM) l).activation())) {
       why = "its activation (applied to the cell state too)";
-    } else if (l instanceof io.jkeras.layers.Activation
-        && io.jkeras.activations.Activations.isKeras2HardSigmoid(((io.jkeras.layers.Activation) l).activation())) {
+    } else if (l instanceof Activation
+        && Activations.isKeras2HardSigmoid(((Activation) l).activation())) {
       why = "it";
     } else if (l instanceof Bidirectional) {
       checkKeras3Expressible(((Bidirectional) l).forwardLayer());
@@ -331,7 +337,7 @@ public final class KerasWeights {
         if (s.totalVars() == 0) continue;
         throw new KerasFormatException(file + ": layer " + describe(l) + " (layer " + (i + 1) + " of the model) has "
             + s.totalVars() + " weights but the file has no group " + where + (layers == null ? "" : "; the file has layers "
-            + new java.util.TreeSet<>(layers.getChildren().keySet())));
+            + new TreeSet<>(layers.getChildren().keySet())));
       }
       collect(g, s, where, l, plan, file);
     }
@@ -341,7 +347,7 @@ public final class KerasWeights {
         if (!used.contains(e.getKey()) && hasDatasets(e.getValue())) extra.add(e.getKey());
       }
       if (!extra.isEmpty()) {
-        java.util.Collections.sort(extra);
+        Collections.sort(extra);
         throw new KerasFormatException(file + ": the file has weights for layers " + extra + " that the model (layers "
             + names + ") does not have: a different architecture");
       }

@@ -5,6 +5,7 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jkeras.backend.Weight;
+import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.FloatArray;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Optimizer;
@@ -13,8 +14,9 @@ import io.jkeras.utils.Names;
 import io.jkeras.utils.Shapes;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import io.jkeras.config.KerasFormatException;
+import java.util.Locale;
 
 /**
  * The optimizer's state in Keras files, where Keras puts it:
@@ -131,7 +133,7 @@ final class OptimizerWeights {
     // Keras 2 / tf.keras 2: [step count] + one block per slot kind, no learning rate.
     int first = 0;
     long steps = 0;
-    if (Shapes.product(Hdf5.shape(ds.get(0))) == 1 && names.get(0).toLowerCase(java.util.Locale.ROOT).contains("iter")) {
+    if (Shapes.product(Hdf5.shape(ds.get(0))) == 1 && names.get(0).toLowerCase(Locale.ROOT).contains("iter")) {
       steps = Hdf5.readInteger(ds.get(0));
       first = 1;
     }
@@ -171,7 +173,7 @@ final class OptimizerWeights {
     long[] got = Hdf5.shape(d);
     long[] want = slot.shape;
     boolean scalar = want.length == 0;
-    if (scalar ? Shapes.product(got) != 1 || got.length > 1 : !java.util.Arrays.equals(got, want)) {
+    if (scalar ? Shapes.product(got) != 1 || got.length > 1 : !Arrays.equals(got, want)) {
       throw new KerasFormatException(file + ": " + where + " has shape " + Shapes.toString(got) + " but the optimizer's "
           + slot.name + " needs " + Shapes.toString(want));
     }

@@ -4,11 +4,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.jkeras.data.FloatArray;
 import io.jkeras.utils.Shapes;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -239,7 +241,7 @@ public final class CheckpointReader {
       }
       if (mask((int) crc.getValue()) != e.getCrc32C()) throw new CorruptException("checksum mismatch");
       return out;
-    } catch (CorruptException | java.nio.BufferUnderflowException x) {
+    } catch (CorruptException | BufferUnderflowException x) {
       throw new SavedModelException("checkpoint " + prefix + " is corrupt: string entry '" + key + "': " + x.getMessage());
     }
   }
@@ -338,7 +340,7 @@ public final class CheckpointReader {
         pos += r;
       }
       return buf.array();
-    } catch (java.nio.file.NoSuchFileException ex) {
+    } catch (NoSuchFileException ex) {
       throw new SavedModelException("checkpoint data file " + p + " is missing");
     } catch (IOException ex) {
       throw new SavedModelException("cannot read checkpoint data file " + p + ": " + ex.getMessage(), ex);

@@ -1,5 +1,6 @@
 package io.jkeras.saving.savedmodel;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -163,7 +164,7 @@ public final class KerasSavedModelReader {
       if (root.has("keras_version")) out.set("keras_version", root.get("keras_version"));
       if (root.has("backend")) out.set("backend", root.get("backend"));
       return JSON.writeValueAsString(out);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new SavedModelException(dir.resolve(METADATA_FILE) + ": the root metadata is not valid JSON: " + e.getOriginalMessage(), e);
     }
   }

@@ -1,5 +1,6 @@
 package io.jkeras.saving.savedmodel;
 
+import io.jkeras.backend.ModelRuntime;
 import io.jkeras.data.FloatArray;
 import io.jkeras.utils.Shapes;
 import java.lang.reflect.Array;
@@ -433,7 +434,7 @@ public final class SavedModel implements AutoCloseable {
         if (closed) throw new IllegalStateException("SavedModel " + dir + " has been closed");
         List<Tensor> tensors = new ArrayList<>();
         try {
-          Session.Runner r = io.jkeras.backend.ModelRuntime.runner(bundle.session(), from < 0 ? Long.MAX_VALUE : to - from);
+          Session.Runner r = ModelRuntime.runner(bundle.session(), from < 0 ? Long.MAX_VALUE : to - from);
           for (TensorSpec spec : inputs.values()) {
             Feed f = feeds.get(spec.name);
             boolean slice = from >= 0 && (spec.batched() || fixedBatchSize() > 0 && spec.hasBatch());

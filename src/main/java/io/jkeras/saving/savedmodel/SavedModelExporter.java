@@ -8,9 +8,11 @@ import io.jkeras.Keras;
 import io.jkeras.backend.CallContext;
 import io.jkeras.backend.ModelRuntime;
 import io.jkeras.backend.Weight;
+import io.jkeras.config.KerasObjects;
 import io.jkeras.layers.Layer;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
+import io.jkeras.saving.keras.KerasJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +39,8 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Ops;
@@ -58,9 +63,6 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
-import org.tensorflow.ndarray.NdArrays;
-import io.jkeras.saving.keras.KerasJson;
-import io.jkeras.config.KerasObjects;
 
 /**
  * Writes a jkeras model as a TensorFlow SavedModel that TensorFlow's own loaders read: the C++
@@ -290,7 +292,7 @@ public final class SavedModelExporter {
 
   private static Forward forward(ModelRuntime rt, BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> fn,
       long[] spec, DataType inputType) {
-    String key = java.util.Arrays.toString(spec) + inputType;
+    String key = Arrays.toString(spec) + inputType;
     synchronized (BUILT) {
       Map<String, Forward> m = BUILT.computeIfAbsent(rt, k -> new HashMap<>());
       Forward f = m.get(key);
@@ -543,7 +545,7 @@ public final class SavedModelExporter {
         r.feed(graphValue, graphTensor);
         r.run();
       }
-    } catch (org.tensorflow.exceptions.TensorFlowException ex) {
+    } catch (TensorFlowException ex) {
       throw new IOException("writing the checkpoint " + prefix + " failed: " + ex.getMessage(), ex);
     }
   }
