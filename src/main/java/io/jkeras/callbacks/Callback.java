@@ -1,6 +1,5 @@
 package io.jkeras.callbacks;
 
-import io.jkeras.models.Model;
 import java.util.Map;
 
 /**
@@ -8,13 +7,13 @@ import java.util.Map;
  * {@code logs} maps metric names ("loss", "accuracy", "val_loss"...) to their current values.
  */
 public abstract class Callback {
-  private Model model;
+  private CallbackModel model;
 
-  public void setModel(Model model) {
+  public void setModel(CallbackModel model) {
     this.model = model;
   }
 
-  public Model model() {
+  public CallbackModel model() {
     return model;
   }
 

@@ -1,6 +1,5 @@
 package io.jkeras.callbacks;
 
-import io.jkeras.models.Model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,7 @@ import java.util.Map;
 public final class CallbackList extends Callback {
   private final List<Callback> callbacks = new ArrayList<>();
 
-  public CallbackList(List<Callback> callbacks, Model model) {
+  public CallbackList(List<Callback> callbacks, CallbackModel model) {
     this.callbacks.addAll(callbacks);
     for (Callback c : this.callbacks) c.setModel(model);
     setModel(model);

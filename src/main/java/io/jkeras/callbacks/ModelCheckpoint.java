@@ -1,8 +1,5 @@
 package io.jkeras.callbacks;
 
-import io.jkeras.models.Model;
-import io.jkeras.models.Sequential;
-import io.jkeras.saving.ModelFiles;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
@@ -64,8 +61,6 @@ public final class ModelCheckpoint extends Callback {
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
-    Model m = model();
-    if (!(m instanceof Sequential)) throw new IllegalStateException("ModelCheckpoint saves Sequential models");
     Path target = Paths.get(format(filepath, epoch + 1, logs));
     if (saveBestOnly) {
       Double v = logs.get(monitor);
@@ -85,7 +80,7 @@ public final class ModelCheckpoint extends Callback {
     } else if (verbose > 0) {
       System.out.printf(Locale.ROOT, "%nEpoch %d: saving model to %s%n", epoch + 1, target);
     }
-    ModelFiles.save((Sequential) m, target, Map.of(), savedModel);
+    model().saveCheckpoint(target, savedModel);
   }
 
   /** Python-style "{epoch:02d}" and "{val_loss:.2f}" placeholders. */

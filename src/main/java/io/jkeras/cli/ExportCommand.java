@@ -1,7 +1,7 @@
 package io.jkeras.cli;
 
 import io.jkeras.models.Sequential;
-import io.jkeras.saving.savedmodel.ExportOptions;
+import io.jkeras.models.ExportOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -6,6 +6,7 @@ import io.jkeras.backend.ModelRuntime;
 import io.jkeras.backend.Weight;
 import io.jkeras.callbacks.Callback;
 import io.jkeras.callbacks.CallbackList;
+import io.jkeras.callbacks.CallbackModel;
 import io.jkeras.callbacks.History;
 import io.jkeras.callbacks.ProgbarLogger;
 import io.jkeras.data.Batches;
@@ -18,8 +19,7 @@ import io.jkeras.metrics.Metrics;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.OptimizerState;
 import io.jkeras.optimizers.Optimizers;
-import io.jkeras.saving.savedmodel.ExportOptions;
-import io.jkeras.saving.savedmodel.SavedModelExporter;
+import io.jkeras.models.ExportOptions;
 import io.jkeras.utils.Shapes;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ import org.tensorflow.types.TFloat32;
  * once per (kind, input shape) and cached, so training never rebuilds graphs per step; a new
  * sequence length gets its own function, sharing the weights and optimizer slots.
  */
-public abstract class Model implements AutoCloseable {
+public abstract class Model implements AutoCloseable, CallbackModel {
   private ModelRuntime runtime;
   private Optimizer optimizer;
   private Loss loss;
@@ -725,15 +725,21 @@ public abstract class Model implements AutoCloseable {
 
   /**
    * Writes this model as a TensorFlow SavedModel in {@code dir}: tag "serve", signature
-   * "serving_default" (see {@link SavedModelExporter}).
+   * "serving_default", through {@link ModelSaving}.
    */
   public void export(Path dir) throws IOException {
-    SavedModelExporter.export(this, forwardFunction(), dir);
+    export(dir, new ExportOptions());
   }
 
   /** {@link #export(Path)} with options, e.g. Keras 3's output name {@code output_0}. */
   public void export(Path dir, ExportOptions options) throws IOException {
-    SavedModelExporter.export(this, forwardFunction(), dir, options);
+    ModelSaving.get().export(this, dir, options);
+  }
+
+  /** A jkeras model directory (with a SavedModel inside if asked), as {@code ModelCheckpoint} writes it. */
+  @Override
+  public void saveCheckpoint(Path dir, boolean withSavedModel) {
+    ModelSaving.get().saveCheckpoint(this, dir, withSavedModel);
   }
 
   /** The forward pass as a function, for code that builds its own graphs of this model (export). */

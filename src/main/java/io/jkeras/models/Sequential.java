@@ -8,7 +8,6 @@ import io.jkeras.layers.Embedding;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.RNN;
-import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.utils.Shapes;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -159,21 +158,21 @@ public class Sequential extends Model {
     return x;
   }
 
-  // ----- Keras files (KerasModels) -----
+  // ----- Keras files (through ModelSaving) -----
 
   /** Keras's {@code model.save("x.keras")}: a Keras 3 archive that Python's {@code keras.models.load_model} opens. */
   public void save(Path file) {
-    KerasModels.saveKeras(this, file);
+    ModelSaving.get().save(this, file);
   }
 
   /** Keras's {@code model.save_weights("x.weights.h5")} (Keras 3 layout). */
   public void saveWeights(Path file) {
-    KerasModels.saveWeights(this, file);
+    ModelSaving.get().saveWeights(this, file);
   }
 
   /** Keras's {@code model.load_weights}: a Keras 3 {@code .weights.h5} or a legacy Keras 1/2 {@code .h5}. */
   public void loadWeights(Path file) {
-    KerasModels.loadWeights(this, file);
+    ModelSaving.get().loadWeights(this, file);
   }
 
   // ----- summary -----

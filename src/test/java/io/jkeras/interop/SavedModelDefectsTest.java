@@ -13,7 +13,7 @@ import io.jkeras.layers.Dense;
 import io.jkeras.layers.Embedding;
 import io.jkeras.layers.LSTM;
 import io.jkeras.models.Sequential;
-import io.jkeras.saving.savedmodel.ExportOptions;
+import io.jkeras.models.ExportOptions;
 import io.jkeras.saving.keras.KerasJson;
 import io.jkeras.saving.savedmodel.SavedModel;
 import io.jkeras.testing.CliRun;

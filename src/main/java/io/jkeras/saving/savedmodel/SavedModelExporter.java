@@ -10,6 +10,7 @@ import io.jkeras.backend.ModelRuntime;
 import io.jkeras.backend.Weight;
 import io.jkeras.config.KerasObjects;
 import io.jkeras.layers.Layer;
+import io.jkeras.models.ExportOptions;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.keras.KerasJson;

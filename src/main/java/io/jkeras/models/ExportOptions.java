@@ -1,7 +1,7 @@
-package io.jkeras.saving.savedmodel;
+package io.jkeras.models;
 
 /**
- * Options of {@link SavedModelExporter#export}: {@code model.export(dir, new ExportOptions().keras3Names(true))}.
+ * Options of {@link Model#export(java.nio.file.Path, ExportOptions)}: {@code model.export(dir, new ExportOptions().keras3Names(true))}.
  */
 public final class ExportOptions {
   /** Keras 3's output key in the signatures of {@code model.export()}. */

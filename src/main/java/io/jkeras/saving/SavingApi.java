@@ -1,0 +1,58 @@
+package io.jkeras.saving;
+
+import io.jkeras.config.KerasFormatException;
+import io.jkeras.models.Sequential;
+import io.jkeras.saving.keras.KerasJson;
+import io.jkeras.saving.keras.KerasModels;
+import io.jkeras.saving.savedmodel.SavedModelImport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Keras's {@code keras.saving.load_model}: opens any model file jkeras reads as a trainable
+ * model, choosing the format from the file: a jkeras model directory, a SavedModel that carries
+ * a Keras config ({@code keras_metadata.pb}), a Keras 3 {@code .keras} archive, a full-model Keras
+ * {@code .h5}, or a Keras JSON config (with a weights file, else freshly initialized). A plain
+ * SavedModel without a Keras config runs for inference through
+ * {@link io.jkeras.saving.savedmodel.SavedModel#load}.
+ */
+public final class SavingApi {
+  /** The formats {@link #loadModel} accepts, for messages. */
+  public static final String FORMATS = "a jkeras model directory, a SavedModel, a Keras .keras archive, a Keras .h5"
+      + " model, or a Keras .json config (with --weights FILE.h5)";
+
+  private SavingApi() {}
+
+  /** Opens the model at {@code path}. */
+  public static Sequential loadModel(Path path) {
+    return loadModel(path, null);
+  }
+
+  /**
+   * Opens the model at {@code path}; {@code weights} (a {@code .weights.h5} or legacy weights
+   * {@code .h5}) goes with a {@code .json} config only, and may be null.
+   */
+  public static Sequential loadModel(Path path, Path weights) {
+    if (!Files.exists(path)) throw new KerasFormatException(path + ": no such model file or directory");
+    if (weights != null && !Files.isRegularFile(weights)) throw new KerasFormatException(weights + ": no such weights file");
+    String name = path.getFileName().toString();
+    if (Files.isDirectory(path)) {
+      if (weights != null) {
+        throw new KerasFormatException("a weights file goes with a .json config, not with the model directory " + path);
+      }
+      if (ModelFiles.isModelDir(path)) return ModelFiles.load(path);
+      if (SavedModelImport.hasKerasConfig(path)) return SavedModelImport.loadTrainable(path);
+      throw new KerasFormatException(path + ": not a model directory this jkeras can open as a Keras model (expected "
+          + ModelFiles.CONFIG + " and " + ModelFiles.WEIGHTS + ", or a SavedModel with a Keras config)");
+    }
+    if (name.endsWith(".json")) return weights != null ? KerasModels.load(path, weights) : KerasJson.read(path);
+    if (weights != null) throw new KerasFormatException("a weights file goes with a .json config; " + path + " holds its own weights");
+    if (name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5")) return KerasModels.load(path);
+    throw new KerasFormatException(path + ": unsupported model format (expected " + FORMATS + ")");
+  }
+
+  /** True for a SavedModel directory that is not also a jkeras model directory. */
+  public static boolean isPlainSavedModel(Path path) {
+    return Files.isDirectory(path) && Files.isRegularFile(path.resolve("saved_model.pb")) && !ModelFiles.isModelDir(path);
+  }
+}
