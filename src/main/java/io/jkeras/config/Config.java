@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import io.jkeras.saving.savedmodel.SavedModel;
 
 /**
  * A layer's Keras config, read with types and with the JSON path in every error

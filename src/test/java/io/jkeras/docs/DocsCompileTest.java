@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestFactory;
 public class DocsCompileTest {
   private static final Pattern BLOCK = Pattern.compile("(?:<!-- given: ([^>]*) -->\\s*\\n)?```java\\n(.*?)```", Pattern.DOTALL);
   static final String DEFAULT_IMPORTS = "import io.jkeras.*; import io.jkeras.layers.*; import io.jkeras.models.*;"
-      + " import io.jkeras.callbacks.*; import io.jkeras.data.*; import io.jkeras.saving.*; import java.util.*;"
+      + " import io.jkeras.callbacks.*; import io.jkeras.data.*; import io.jkeras.saving.*; import io.jkeras.saving.keras.*;"
+      + " import io.jkeras.saving.savedmodel.*; import io.jkeras.config.*; import java.util.*;"
       + " import java.nio.file.*;";
 
   record Snippet(String file, int line, String given, String code) {}
