@@ -362,9 +362,10 @@ public abstract class Model implements AutoCloseable {
     return r;
   }
 
+  /** Keras's {@code get_weights}: each layer's values, in {@link #weights()} order. */
   public List<FloatArray> getWeights() {
     List<FloatArray> r = new ArrayList<>();
-    for (Weight w : weights()) r.add(w.value());
+    for (Layer<?> l : layers()) r.addAll(l.getWeights());
     return r;
   }
 
@@ -374,7 +375,13 @@ public abstract class Model implements AutoCloseable {
     if (values.size() != ws.size()) {
       throw new IllegalArgumentException("model " + name() + " has " + ws.size() + " weights but " + values.size() + " values were given");
     }
-    for (int i = 0; i < ws.size(); i++) ws.get(i).assign(values.get(i));
+    // Each layer takes its own run of the values (the count is right, so only shapes are checked).
+    int from = 0;
+    for (Layer<?> l : layers()) {
+      int n = l.weights().size();
+      l.setWeights(values.subList(from, from + n));
+      from += n;
+    }
   }
 
   /**
