@@ -78,6 +78,16 @@ public final class InputLayer extends Layer<InputLayer> {
     return dtype;
   }
 
+  /**
+   * The symbolic tensor this input layer starts a Functional graph with (Keras's
+   * {@code InputLayer.output}); the same tensor every time.
+   */
+  public KerasTensor output() {
+    long[] s = batchInputShape();
+    if (s == null) throw new IllegalStateException("input layer " + name() + " has no shape");
+    return inputNode(s, dtype == null ? "float32" : dtype);
+  }
+
   @Override
   public long[] computeOutputShape(long[] inputShape) {
     return inputShape;

@@ -39,6 +39,7 @@ public abstract class Layer<L extends Layer<L>> {
   private ModelRuntime runtime;
   private final List<Weight> weights = new ArrayList<>();
   private CallContext context;
+  private final List<Node> inboundNodes = new ArrayList<>();
   /** Whether a mask arriving at this layer passes through unchanged (Keras's supports_masking). */
   protected boolean supportsMasking;
 
@@ -317,6 +318,124 @@ public abstract class Layer<L extends Layer<L>> {
   protected final IllegalArgumentException shapeError(String what, long[] inputShape) {
     return new IllegalArgumentException(
         "layer " + name() + " (" + className() + "): " + what + ", got input shape " + Shapes.toString(inputShape));
+  }
+
+  // ----- Functional graphs: calls on symbolic tensors; several inputs or outputs -----
+
+  /**
+   * Keras's {@code layer(x)} on symbolic tensors: records the call as a {@link Node} and returns
+   * its output. Several inputs go to a merge layer ({@code add.apply(a, b)}) or, after the first,
+   * to an RNN as its initial states. A layer that returns several tensors here (an RNN with
+   * {@code returnState}) is called with {@link #applyMulti}.
+   */
+  public KerasTensor apply(KerasTensor... inputs) {
+    List<KerasTensor> out = applyMulti(inputs);
+    if (out.size() != 1) {
+      throw new IllegalArgumentException("layer " + name() + " (" + className() + ") returns " + out.size()
+          + " tensors here; call applyMulti to get them all");
+    }
+    return out.get(0);
+  }
+
+  /** {@link #apply} for a layer with several outputs: [output, h, c] for an LSTM with returnState. */
+  public List<KerasTensor> applyMulti(KerasTensor... inputs) {
+    if (inputs == null || inputs.length == 0) throw new IllegalArgumentException("layer " + name() + ": no input tensors");
+    List<KerasTensor> in = new ArrayList<>();
+    for (KerasTensor t : inputs) {
+      if (t == null) throw new IllegalArgumentException("layer " + name() + ": an input tensor is null");
+      in.add(t);
+    }
+    return addNode(nodeArgs(in), nodeKwargs(in)).outputs();
+  }
+
+  /** Keras's {@code _inbound_nodes}: this layer's calls, in order. */
+  public List<Node> inboundNodes() {
+    return Collections.unmodifiableList(inboundNodes);
+  }
+
+  /**
+   * Records a call whose arguments are already structured as Keras serializes them (the config
+   * loader calls this with a node's args and kwargs); checks the input shapes first.
+   */
+  public Node addNode(List<Object> args, Map<String, Object> kwargs) {
+    Node node = new Node(this, inboundNodes.size(), args, kwargs);
+    List<long[]> shapes = new ArrayList<>();
+    for (KerasTensor t : node.inputs()) shapes.add(t.shape());
+    checkInputShapes(shapes);
+    List<long[]> outShapes = computeOutputShapes(shapes);
+    for (int i = 0; i < outShapes.size(); i++) node.addOutput(new KerasTensor(outShapes.get(i), "float32", node, i));
+    inboundNodes.add(node);
+    return node;
+  }
+
+  /** The positional arguments of a call on {@code inputs}: one tensor, or a list of them (merges). */
+  protected List<Object> nodeArgs(List<KerasTensor> inputs) {
+    return inputs.size() == 1 ? List.of(inputs.get(0)) : List.of(List.copyOf(inputs));
+  }
+
+  /** The keyword arguments of a call on {@code inputs} (an RNN's initial_state); none by default. */
+  protected Map<String, Object> nodeKwargs(List<KerasTensor> inputs) {
+    return Map.of();
+  }
+
+  /** Starts a graph: the input layer's own node (no inputs, one output). */
+  final KerasTensor inputNode(long[] batchShape, String dtype) {
+    if (!inboundNodes.isEmpty()) return inboundNodes.get(0).outputs().get(0);
+    Node node = new Node(this, 0, List.of(), Map.of());
+    node.addOutput(new KerasTensor(batchShape, dtype, node, 0));
+    inboundNodes.add(node);
+    return node.outputs().get(0);
+  }
+
+  /** Builds for several inputs (a merge, an RNN with initial states); one input builds as {@link #build(ModelRuntime, long[])}. */
+  public final void build(ModelRuntime runtime, List<long[]> inputShapes) {
+    if (inputShapes.size() == 1) {
+      build(runtime, inputShapes.get(0));
+      return;
+    }
+    if (isBuilt()) return;
+    this.runtime = runtime;
+    checkInputShapes(inputShapes);
+    buildMulti(inputShapes);
+    this.builtInputShape = inputShapes.get(0).clone();
+  }
+
+  /** Validates a call's input shapes; a layer that takes several inputs overrides this. */
+  protected void checkInputShapes(List<long[]> inputShapes) {
+    if (inputShapes.size() != 1) {
+      throw new IllegalArgumentException("layer " + name() + " (" + className() + ") takes one input, got " + inputShapes.size());
+    }
+    checkInputShape(inputShapes.get(0));
+  }
+
+  /** Creates the weights for several inputs (called after {@link #checkInputShapes} accepted them). */
+  protected void buildMulti(List<long[]> inputShapes) {}
+
+  /** The output shapes for these input shapes: one for most layers. */
+  public List<long[]> computeOutputShapes(List<long[]> inputShapes) {
+    checkInputShapes(inputShapes);
+    return List.of(computeOutputShape(inputShapes.get(0)));
+  }
+
+  /** Runs {@link #callMulti} in {@code ctx} (the Functional model's path; one input runs {@link #call}). */
+  public final List<Operand<TFloat32>> apply(CallContext ctx, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
+    CallContext previous = context;
+    context = ctx;
+    try {
+      return callMulti(ctx, inputs, masks);
+    } finally {
+      context = previous;
+    }
+  }
+
+  /** Computes the outputs from several inputs; by default the one-input {@link #call}. */
+  protected List<Operand<TFloat32>> callMulti(CallContext ctx, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
+    return List.of(call(ctx, inputs.get(0), masks.get(0)));
+  }
+
+  /** The masks of the outputs of {@link #callMulti}; by default the one-input {@link #computeMask}. */
+  public List<Operand<TBool>> computeMasks(CallContext ctx, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
+    return Collections.singletonList(computeMask(ctx, inputs.get(0), masks.get(0)));
   }
 
   @Override
