@@ -15,18 +15,40 @@ import org.tensorflow.types.TFloat32;
  */
 public final class Batches implements AutoCloseable {
 
-  /** One batch; the caller closes it after the step. */
-  public record Batch(TFloat32 x, TFloat32 y) implements AutoCloseable {
+  /** One batch: a tensor per model input and per target; the caller closes it after the step. */
+  public record Batch(List<TFloat32> xs, List<TFloat32> ys) implements AutoCloseable {
+    /** The (first) input tensor. */
+    public TFloat32 x() {
+      return xs.get(0);
+    }
+
+    /** The (first) target tensor. */
+    public TFloat32 y() {
+      return ys.get(0);
+    }
+
     @Override
     public void close() {
-      try (TFloat32 a = x; TFloat32 b = y) {
-        // closes both, even if one close throws
-      }
+      closeAll(xs);
+      closeAll(ys);
     }
   }
 
-  private final FloatArray x;
-  private final FloatArray y;
+  /** Closes every tensor, even if one close throws. */
+  private static void closeAll(List<TFloat32> ts) {
+    RuntimeException first = null;
+    for (TFloat32 t : ts) {
+      try {
+        t.close();
+      } catch (RuntimeException e) {
+        if (first == null) first = e;
+      }
+    }
+    if (first != null) throw first;
+  }
+
+  private final List<FloatArray> x;
+  private final List<FloatArray> y;
   private final int[] order;
   private final int batchSize;
   private final int steps;
@@ -40,9 +62,14 @@ public final class Batches implements AutoCloseable {
    * {@code order} (the epoch's shuffled sample indices; not modified while batches are made).
    */
   public Batches(FloatArray x, FloatArray y, int[] order, int batchSize, int prefetch) {
+    this(List.of(x), List.of(y), order, batchSize, prefetch);
+  }
+
+  /** The same for a model with several inputs ({@code x}) and outputs ({@code y}), sliced alike. */
+  public Batches(List<FloatArray> x, List<FloatArray> y, int[] order, int batchSize, int prefetch) {
     if (prefetch < 0) throw new IllegalArgumentException("prefetch must be >= 0, got " + prefetch);
-    this.x = x;
-    this.y = y;
+    this.x = List.copyOf(x);
+    this.y = List.copyOf(y);
     this.order = order.clone();
     this.batchSize = batchSize;
     this.steps = (order.length + batchSize - 1) / batchSize;
@@ -60,13 +87,15 @@ public final class Batches implements AutoCloseable {
   private Batch make(int step) {
     int from = step * batchSize;
     int to = Math.min(order.length, from + batchSize);
-    TFloat32 xb = x.batchTensor(order, from, to);
+    List<TFloat32> made = new ArrayList<>();
     try {
-      return new Batch(xb, y.batchTensor(order, from, to));
+      for (FloatArray a : x) made.add(a.batchTensor(order, from, to));
+      for (FloatArray a : y) made.add(a.batchTensor(order, from, to));
     } catch (RuntimeException | Error e) {
-      xb.close();
+      closeAll(made);
       throw e;
     }
+    return new Batch(List.copyOf(made.subList(0, x.size())), List.copyOf(made.subList(x.size(), made.size())));
   }
 
   private void produce() {

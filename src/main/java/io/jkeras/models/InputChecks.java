@@ -1,9 +1,14 @@
 package io.jkeras.models;
 
 import io.jkeras.data.FloatArray;
+import io.jkeras.layers.Layer;
 import io.jkeras.losses.Loss;
 import io.jkeras.utils.Shapes;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a model checks of the data it is given before anything reaches TensorFlow (the part of
@@ -12,8 +17,8 @@ import java.util.Arrays;
  * The messages name the call ("fit", "evaluate"...) and the data ("x", "validation x") at fault.
  */
 final class InputChecks {
-  /** Inputs and targets, converted and checked. */
-  record Data(FloatArray x, FloatArray y) {}
+  /** Inputs and targets, converted and checked: one array per model input and per output. */
+  record Data(List<FloatArray> xs, List<FloatArray> ys) {}
 
   private final Model model;
 
@@ -24,33 +29,93 @@ final class InputChecks {
   /**
    * The prelude of every call that takes targets ({@code what}: "fit", "evaluate",
    * "trainOnBatch"...): the model is compiled, x and y are converted, the model is built from x's
-   * shape if need be, and x and y are checked.
+   * shapes if need be, and x and y are checked.
    */
   Data inputsAndTargets(String what, Object x, Object y) {
     model.requireCompiled(what);
-    FloatArray xa = FloatArray.of(x);
-    FloatArray ya = FloatArray.of(y);
-    model.ensureBuilt(xa);
-    inputsAndTargets(xa, ya, "x", what);
-    return new Data(xa, ya);
+    List<FloatArray> xs = arrays(x, model.inputCount(), model::inputNames, "x", "input", what);
+    List<FloatArray> ys = arrays(y, model.outputCount(), model::outputNames, "y", "output", what);
+    model.ensureBuilt(xs);
+    inputsAndTargets(xs, ys, "x", what);
+    return new Data(xs, ys);
   }
 
-  /** The prelude of predict: x is converted, the model built from its shape if need be, and x checked. */
-  FloatArray inputs(Object x) {
-    FloatArray xa = FloatArray.of(x);
-    model.ensureBuilt(xa);
-    input(xa, "x");
-    return xa;
+  /** The prelude of predict: x is converted, the model built from its shapes if need be, and x checked. */
+  List<FloatArray> inputs(Object x) {
+    List<FloatArray> xs = arrays(x, model.inputCount(), model::inputNames, "x", "input", "predict");
+    model.ensureBuilt(xs);
+    inputs(xs, "x");
+    return xs;
+  }
+
+  /**
+   * One array per name: {@code data} is one array (a model with one input or output), a list in
+   * the model's order, or a map by name (Keras's dict form). Names are asked for only when needed:
+   * asking names a layer, and layers are named in the order Keras would name them.
+   */
+  List<FloatArray> arrays(Object data, int count, Supplier<List<String>> namesOf, String what, String kind, String call) {
+    if (data == null) throw new IllegalArgumentException(call + ": " + what + " is null");
+    List<FloatArray> r = new ArrayList<>();
+    if (data instanceof Map<?, ?> map) {
+      List<String> names = namesOf.get();
+      for (Object k : map.keySet()) {
+        if (!names.contains(String.valueOf(k))) {
+          throw new IllegalArgumentException(call + ": " + what + " has an entry '" + k + "', which is no " + kind
+              + " of model " + model.name() + " (its " + kind + "s: " + String.join(", ", names) + ")");
+        }
+      }
+      for (String n : names) {
+        Object v = map.get(n);
+        if (v == null) throw new IllegalArgumentException(call + ": " + what + " has no entry for " + kind + " '" + n + "'");
+        r.add(FloatArray.of(v));
+      }
+    } else if (data instanceof List<?> list) {
+      if (list.size() != count) {
+        List<String> names = namesOf.get();
+        throw new IllegalArgumentException(call + ": model " + model.name() + " has " + names.size() + " " + kind + "s ("
+            + String.join(", ", names) + ") but " + what + " is a list of " + list.size() + " arrays");
+      }
+      for (Object v : list) r.add(FloatArray.of(v));
+    } else {
+      if (count != 1) {
+        List<String> names = namesOf.get();
+        throw new IllegalArgumentException(call + ": model " + model.name() + " has " + names.size() + " " + kind + "s ("
+            + String.join(", ", names) + "): give " + what + " as a list in that order or a map by name");
+      }
+      r.add(FloatArray.of(data));
+    }
+    return r;
   }
 
   /** Checks x (named {@code xWhat} in messages) and then y against x, for the call {@code what}. */
-  void inputsAndTargets(FloatArray x, FloatArray y, String xWhat, String what) {
-    input(x, xWhat);
-    targets(x, y, what);
+  void inputsAndTargets(List<FloatArray> xs, List<FloatArray> ys, String xWhat, String what) {
+    inputs(xs, xWhat);
+    List<long[]> outs = model.computeOutputShapes(batchless(xs));
+    for (int o = 0; o < ys.size(); o++) {
+      String yWhat = ys.size() == 1 ? "y" : "y['" + model.outputNames().get(o) + "']";
+      targets(xs.get(0), ys.get(o), outs.get(o), model.lossFor(o), yWhat, what);
+    }
   }
 
-  private void input(FloatArray x, String what) {
-    long[] spec = model.inputBatchShape() != null ? model.inputBatchShape() : model.layers().get(0).builtInputShape();
+  private static List<long[]> batchless(List<FloatArray> xs) {
+    List<long[]> r = new ArrayList<>();
+    for (FloatArray x : xs) r.add(Shapes.withBatch(-1, Shapes.dropBatch(x.shape())));
+    return r;
+  }
+
+  private void inputs(List<FloatArray> xs, String what) {
+    List<long[]> specs = model.inputSpecs();
+    for (int i = 0; i < xs.size(); i++) {
+      String w = xs.size() == 1 ? what : "input '" + model.inputNames().get(i) + "'";
+      if (i > 0 && xs.get(i).length() != xs.get(0).length()) {
+        throw new IllegalArgumentException(w + " has " + xs.get(i).length() + " samples but input '"
+            + model.inputNames().get(0) + "' has " + xs.get(0).length());
+      }
+      input(xs.get(i), specs.get(i), model.firstLayerOf(i), w);
+    }
+  }
+
+  private void input(FloatArray x, long[] spec, Layer<?> first, String what) {
     if (spec == null) return;
     long[] s = x.shape();
     if (s.length != spec.length) {
@@ -66,15 +131,13 @@ final class InputChecks {
     for (int i = 1; i < s.length; i++) {
       if (s[i] == 0) throw new IllegalArgumentException(what + " has an empty dimension: " + Shapes.toString(s));
     }
-    model.layers().get(0).checkInputData(x);
+    if (first != null) first.checkInputData(x);
   }
 
-  private void targets(FloatArray x, FloatArray y, String what) {
+  private void targets(FloatArray x, FloatArray y, long[] out, Loss loss, String yWhat, String what) {
     if (x.length() != y.length()) {
-      throw new IllegalArgumentException(what + ": x has " + x.length() + " samples but y has " + y.length());
+      throw new IllegalArgumentException(what + ": x has " + x.length() + " samples but " + yWhat + " has " + y.length());
     }
-    Loss loss = model.loss();
-    long[] out = model.computeOutputShape(Shapes.withBatch(-1, Shapes.dropBatch(x.shape())));
     long[] ys = y.shape();
     ys[0] = -1;
     if (loss.isSparse()) {
@@ -82,7 +145,7 @@ final class InputChecks {
       if (!ok || !Shapes.compatible(Arrays.copyOf(out, ys.length - (ys.length == out.length ? 1 : 0)),
           Arrays.copyOf(ys, ys.length - (ys.length == out.length ? 1 : 0)))) {
         throw new IllegalArgumentException(what + ": " + loss.name() + " expects integer labels of shape "
-            + Shapes.toString(Arrays.copyOf(out, out.length - 1)) + " but y has shape " + Shapes.toString(y.shape()));
+            + Shapes.toString(Arrays.copyOf(out, out.length - 1)) + " but " + yWhat + " has shape " + Shapes.toString(y.shape()));
       }
       float[] d = y.data();
       long classes = out[out.length - 1];
@@ -93,7 +156,7 @@ final class InputChecks {
         }
       }
     } else if (!Shapes.compatible(out, ys)) {
-      throw new IllegalArgumentException(what + ": y has shape " + Shapes.toString(y.shape()) + " but model " + model.name()
+      throw new IllegalArgumentException(what + ": " + yWhat + " has shape " + Shapes.toString(y.shape()) + " but model " + model.name()
           + " outputs " + Shapes.toString(out) + " (loss " + loss.name() + ")");
     }
   }

@@ -43,6 +43,9 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   private ModelRuntime runtime;
   private Optimizer optimizer;
   private Loss loss;
+  /** Per output, when compiled with a loss per output; else null (the one loss for every output). */
+  private List<Loss> outputLosses;
+  private List<Double> lossWeights;
   private final CompileMetrics metrics = new CompileMetrics();
   private final StepFunctions functions = new StepFunctions(this, metrics);
   private final InputChecks checks = new InputChecks(this);
@@ -74,6 +77,52 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   /** The output shape (batch first) for {@code batchInputShape}. */
   public abstract long[] computeOutputShape(long[] batchInputShape);
 
+  // ----- several inputs or outputs (a Functional model overrides these; one of each by default) -----
+
+  /** How many inputs the model takes. */
+  public int inputCount() {
+    return 1;
+  }
+
+  /** How many outputs the model gives. */
+  public int outputCount() {
+    return 1;
+  }
+
+  /** The inputs' names (Keras's {@code model.input_names}): the keys of data given as a map. */
+  public abstract List<String> inputNames();
+
+  /** The outputs' names (Keras's {@code model.output_names}): the output layers' names. */
+  public List<String> outputNames() {
+    return List.of(layers().get(layers().size() - 1).name());
+  }
+
+  /** Each input's shape with batch (declared, else as built), or null where unknown. */
+  public List<long[]> inputSpecs() {
+    long[] s = inputBatchShape() != null ? inputBatchShape() : layers().get(0).builtInputShape();
+    return java.util.Collections.singletonList(s);
+  }
+
+  /** The first layer fed by input {@code i} (it checks raw data: an Embedding its ids), or null. */
+  public Layer<?> firstLayerOf(int i) {
+    return layers().get(0);
+  }
+
+  /** Builds every layer for the inputs' shapes. */
+  protected void buildLayers(ModelRuntime runtime, List<long[]> batchInputShapes) {
+    buildLayers(runtime, batchInputShapes.get(0));
+  }
+
+  /** The forward pass from every input to every output. */
+  protected List<Operand<TFloat32>> forwardAll(CallContext ctx, List<Operand<TFloat32>> inputs) {
+    return List.of(forward(ctx, inputs.get(0)));
+  }
+
+  /** The outputs' shapes (batch first) for the inputs' shapes. */
+  public List<long[]> computeOutputShapes(List<long[]> batchInputShapes) {
+    return List.of(computeOutputShape(batchInputShapes.get(0)));
+  }
+
   // ----- building -----
 
   /** The model's TensorFlow state, created on first build. */
@@ -94,18 +143,18 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     buildLayers(runtime(), batchInputShape);
   }
 
-  /** Builds the model, if need be, for its declared input shape or else the shape of {@code x}. */
-  void ensureBuilt(FloatArray x) {
+  /** Builds the model, if need be, for its declared input shapes or else the shapes of {@code xs}. */
+  void ensureBuilt(List<FloatArray> xs) {
     runtime();
     if (isBuilt()) return;
-    long[] declared = inputBatchShape();
-    if (declared != null) {
-      build(declared);
-    } else {
-      long[] s = x.shape();
-      s[0] = -1;
-      build(s);
+    if (layers().isEmpty()) throw new IllegalStateException("model " + name() + " has no layers");
+    List<long[]> declared = inputSpecs();
+    List<long[]> shapes = new ArrayList<>();
+    for (int i = 0; i < xs.size(); i++) {
+      long[] d = declared.get(i);
+      shapes.add(d != null ? d : Shapes.withBatch(-1, Shapes.dropBatch(xs.get(i).shape())));
     }
+    buildLayers(runtime(), shapes);
   }
 
   /** Fixed batch size of a stateful model, or -1. */
@@ -132,16 +181,93 @@ public abstract class Model implements AutoCloseable, CallbackModel {
 
   public void compile(Optimizer optimizer, Loss loss, String... metrics) {
     if (optimizer == null || loss == null) throw new IllegalArgumentException("compile needs an optimizer and a loss");
+    checkOptimizer(optimizer);
+    for (String m : metrics) Metrics.check(m);
+    this.optimizer = optimizer;
+    this.loss = loss;
+    this.outputLosses = null;
+    this.lossWeights = null;
+    this.metrics.compile(List.of(metrics));
+    // Functions built for the previous loss/metrics are stale.
+    functions.dropCompiled();
+  }
+
+  /**
+   * Keras's {@code compile} for a model with several outputs, by output name: {@code losses} maps
+   * each output to a loss (a {@link Loss} or its name), {@code lossWeights} (may be null) weights
+   * each output's loss in the total, {@code metrics} (may be null) lists each output's metrics.
+   */
+  public void compile(Optimizer optimizer, Map<String, ?> losses, Map<String, Double> lossWeights,
+      Map<String, List<String>> metrics) {
+    List<String> names = outputNames();
+    for (Map<String, ?> m : java.util.Arrays.asList(losses, lossWeights, metrics)) {
+      if (m == null) continue;
+      for (String k : m.keySet()) {
+        if (!names.contains(k)) {
+          throw new IllegalArgumentException("compile: '" + k + "' is no output of model " + name() + " (its outputs: "
+              + String.join(", ", names) + ")");
+        }
+      }
+    }
+    if (losses == null) throw new IllegalArgumentException("compile needs an optimizer and a loss");
+    List<Object> l = new ArrayList<>();
+    List<Double> w = new ArrayList<>();
+    List<List<String>> ms = new ArrayList<>();
+    for (String n : names) {
+      if (!losses.containsKey(n)) throw new IllegalArgumentException("compile: no loss for output '" + n + "'");
+      l.add(losses.get(n));
+      w.add(lossWeights == null || !lossWeights.containsKey(n) ? 1.0 : lossWeights.get(n));
+      ms.add(metrics == null || !metrics.containsKey(n) ? List.of() : metrics.get(n));
+    }
+    compile(optimizer, l, w, ms);
+  }
+
+  /** {@link #compile(Optimizer, Map, Map, Map)} with lists in the outputs' order. */
+  public void compile(Optimizer optimizer, List<?> losses, List<Double> lossWeights, List<List<String>> metrics) {
+    if (optimizer == null || losses == null) throw new IllegalArgumentException("compile needs an optimizer and a loss");
+    int n = outputCount();
+    if (losses.size() != n) {
+      throw new IllegalArgumentException("compile: model " + name() + " has " + n + " outputs but " + losses.size() + " losses were given");
+    }
+    if (lossWeights != null && lossWeights.size() != n) {
+      throw new IllegalArgumentException("compile: model " + name() + " has " + n + " outputs but " + lossWeights.size()
+          + " loss weights were given");
+    }
+    if (metrics != null && metrics.size() != n) {
+      throw new IllegalArgumentException("compile: model " + name() + " has " + n + " outputs but " + metrics.size()
+          + " metric lists were given");
+    }
+    List<Loss> resolved = new ArrayList<>();
+    for (Object o : losses) {
+      if (o instanceof Loss) resolved.add((Loss) o);
+      else if (o instanceof String) resolved.add(Losses.get((String) o));
+      else throw new IllegalArgumentException("compile: a loss is a Loss or its name, got " + o);
+    }
+    checkOptimizer(optimizer);
+    if (metrics != null) for (List<String> ms : metrics) if (ms != null) for (String m : ms) Metrics.check(m);
+    this.optimizer = optimizer;
+    this.loss = resolved.get(0);
+    this.outputLosses = resolved;
+    this.lossWeights = lossWeights == null ? null : List.copyOf(lossWeights);
+    this.metrics.compilePerOutput(metrics == null ? List.of() : metrics);
+    functions.dropCompiled();
+  }
+
+  private void checkOptimizer(Optimizer optimizer) {
     if (this.optimizer != null && this.optimizer != optimizer && this.optimizer.isBound()) {
       throw new IllegalStateException("model " + name() + " was already trained with another optimizer; "
           + "recompiling with a new optimizer is not supported yet");
     }
-    for (String m : metrics) Metrics.check(m);
-    this.optimizer = optimizer;
-    this.loss = loss;
-    this.metrics.compile(List.of(metrics));
-    // Functions built for the previous loss/metrics are stale.
-    functions.dropCompiled();
+  }
+
+  /** The loss of output {@code o}. */
+  Loss lossFor(int o) {
+    return outputLosses == null ? loss : outputLosses.get(o);
+  }
+
+  /** The weight of output {@code o}'s loss in the total (Keras's {@code loss_weights}; 1 by default). */
+  double lossWeightFor(int o) {
+    return lossWeights == null ? 1.0 : lossWeights.get(o);
   }
 
   public boolean isCompiled() {
@@ -157,7 +283,7 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   }
 
   public List<String> metricNames() {
-    return metrics.names();
+    return metrics.names(outputCount() > 1 ? outputNames() : List.of(""));
   }
 
   void requireCompiled(String what) {
@@ -175,30 +301,31 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   /** Keras's {@code fit}. Returns the History of per-epoch logs. */
   public History fit(Object x, Object y, FitOptions options) {
     InputChecks.Data data = checks.inputsAndTargets("fit", x, y);
-    FloatArray xa = data.x();
-    FloatArray ya = data.y();
-    FloatArray vx = null;
-    FloatArray vy = null;
+    List<FloatArray> xa = data.xs();
+    List<FloatArray> ya = data.ys();
+    List<FloatArray> vx = null;
+    List<FloatArray> vy = null;
     if (options.validationX != null) {
-      vx = FloatArray.of(options.validationX);
-      vy = FloatArray.of(options.validationY);
+      vx = checks.arrays(options.validationX, inputCount(), this::inputNames, "validation x", "input", "fit");
+      vy = checks.arrays(options.validationY, outputCount(), this::outputNames, "validation y", "output", "fit");
       checks.inputsAndTargets(vx, vy, "validation x", "validation data");
     } else if (options.validationSplit > 0) {
-      int split = (int) (xa.length() * (1 - options.validationSplit));
-      if (split <= 0 || split >= xa.length()) {
-        throw new IllegalArgumentException("validation_split " + options.validationSplit + " leaves no training or no validation samples out of " + xa.length());
+      int total = xa.get(0).length();
+      int split = (int) (total * (1 - options.validationSplit));
+      if (split <= 0 || split >= total) {
+        throw new IllegalArgumentException("validation_split " + options.validationSplit + " leaves no training or no validation samples out of " + total);
       }
-      vx = xa.slice(split, xa.length());
-      vy = ya.slice(split, ya.length());
-      xa = xa.slice(0, split);
-      ya = ya.slice(0, split);
+      vx = slices(xa, split, total);
+      vy = slices(ya, split, total);
+      xa = slices(xa, 0, split);
+      ya = slices(ya, 0, split);
     }
-    int n = xa.length();
+    int n = xa.get(0).length();
     if (n == 0) throw new IllegalArgumentException("fit: x has no samples");
     int batchSize = Math.min(options.batchSize, n);
     if (fixedBatchSize() > 0) batchSize = options.batchSizeSet ? options.batchSize : (int) fixedBatchSize();
     checks.batch(batchSize, n, "fit");
-    if (vx != null) checks.batch(batchSize, vx.length(), "validation data");
+    if (vx != null) checks.batch(batchSize, vx.get(0).length(), "validation data");
     int steps = (n + batchSize - 1) / batchSize;
 
     GraphFunction f = functions.get(GraphFunction.Kind.TRAIN, xa, ya);
@@ -227,7 +354,7 @@ public abstract class Model implements AutoCloseable, CallbackModel {
           long samples;
           try (Batches.Batch b = batches.next()) {
             samples = b.x().shape().get(0);
-            v = functions.run(f, b.x(), b.y());
+            v = functions.run(f, b.xs(), b.ys());
           }
           agg.add((int) samples, v);
           callbacks.onBatchEnd(step, agg.logs(""));
@@ -242,6 +369,27 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     }
     callbacks.onTrainEnd(epochLogs);
     return history;
+  }
+
+  private static List<FloatArray> slices(List<FloatArray> as, int from, int to) {
+    List<FloatArray> r = new ArrayList<>();
+    for (FloatArray a : as) r.add(a.slice(from, to));
+    return r;
+  }
+
+  private static List<TFloat32> sliceTensors(List<FloatArray> as, int from, int to) {
+    List<TFloat32> r = new ArrayList<>();
+    try {
+      for (FloatArray a : as) r.add(a.sliceTensor(from, to));
+    } catch (RuntimeException | Error e) {
+      closeAll(r);
+      throw e;
+    }
+    return r;
+  }
+
+  private static void closeAll(List<TFloat32> ts) {
+    for (TFloat32 t : ts) t.close();
   }
 
   private void shuffle(int[] a) {
@@ -271,18 +419,26 @@ public abstract class Model implements AutoCloseable, CallbackModel {
 
   public Map<String, Double> evaluate(Object x, Object y, int batchSize) {
     InputChecks.Data data = checks.inputsAndTargets("evaluate", x, y);
-    return evaluateArrays(data.x(), data.y(), batchSize, "");
+    return evaluateArrays(data.xs(), data.ys(), batchSize, "");
   }
 
-  private Map<String, Double> evaluateArrays(FloatArray xa, FloatArray ya, int batchSize, String prefix) {
-    int n = xa.length();
+  private Map<String, Double> evaluateArrays(List<FloatArray> xa, List<FloatArray> ya, int batchSize, String prefix) {
+    int n = xa.get(0).length();
     int bs = checks.batchSize(batchSize, n, "evaluate");
     GraphFunction f = functions.get(GraphFunction.Kind.TEST, xa, ya);
     CompileMetrics.Tracker agg = metrics.track(f, runtime());
     for (int from = 0; from < n; from += bs) {
       int to = Math.min(n, from + bs);
-      try (TFloat32 xb = xa.sliceTensor(from, to); TFloat32 yb = ya.sliceTensor(from, to)) {
-        agg.add(to - from, functions.run(f, xb, yb));
+      List<TFloat32> xb = sliceTensors(xa, from, to);
+      try {
+        List<TFloat32> yb = sliceTensors(ya, from, to);
+        try {
+          agg.add(to - from, functions.run(f, xb, yb));
+        } finally {
+          closeAll(yb);
+        }
+      } finally {
+        closeAll(xb);
       }
     }
     return agg.logs(prefix);
@@ -299,33 +455,68 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   }
 
   public FloatArray predict(Object x, int batchSize) {
-    FloatArray xa = checks.inputs(x);
-    int n = xa.length();
+    if (outputCount() != 1) {
+      throw new IllegalArgumentException("predict: model " + name() + " has " + outputCount() + " outputs ("
+          + String.join(", ", outputNames()) + "): use predictMulti");
+    }
+    return predictMulti(x, batchSize).get(0);
+  }
+
+  /** Keras's {@code predict} for a model with several outputs: one array per output, in order. */
+  public List<FloatArray> predictMulti(Object x) {
+    return predictMulti(x, defaultBatchSize());
+  }
+
+  public List<FloatArray> predictMulti(Object x, int batchSize) {
+    List<FloatArray> xa = checks.inputs(x);
+    int n = xa.get(0).length();
     int bs = checks.batchSize(batchSize, n, "predict");
     GraphFunction f = functions.get(GraphFunction.Kind.PREDICT, xa, null);
-    long[] outShape = computeOutputShape(Shapes.withBatch(n, Shapes.dropBatch(xa.shape())));
-    float[] out = new float[Math.toIntExact(Shapes.product(outShape))];
-    int rowOut = n == 0 ? 0 : out.length / n;
+    List<long[]> in = new ArrayList<>();
+    for (FloatArray a : xa) in.add(Shapes.withBatch(n, Shapes.dropBatch(a.shape())));
+    List<long[]> outShapes = computeOutputShapes(in);
+    List<float[]> outs = new ArrayList<>();
+    for (long[] s : outShapes) {
+      s[0] = n;
+      outs.add(new float[Math.toIntExact(Shapes.product(s))]);
+    }
     for (int from = 0; from < n; from += bs) {
       int to = Math.min(n, from + bs);
-      try (TFloat32 xb = xa.sliceTensor(from, to)) {
-        FloatArray p = functions.predict(f, xb);
-        System.arraycopy(p.data(), 0, out, from * rowOut, (to - from) * rowOut);
+      List<TFloat32> xb = sliceTensors(xa, from, to);
+      try {
+        List<FloatArray> p = functions.predict(f, xb);
+        for (int o = 0; o < outs.size(); o++) {
+          int rowOut = outs.get(o).length / n;
+          System.arraycopy(p.get(o).data(), 0, outs.get(o), from * rowOut, (to - from) * rowOut);
+        }
+      } finally {
+        closeAll(xb);
       }
     }
-    return new FloatArray(out, outShape);
+    List<FloatArray> r = new ArrayList<>();
+    for (int o = 0; o < outs.size(); o++) r.add(new FloatArray(outs.get(o), outShapes.get(o)));
+    return r;
   }
 
   /** Keras's {@code train_on_batch}: one update on exactly these samples; returns the logs. */
   public Map<String, Double> trainOnBatch(Object x, Object y) {
     InputChecks.Data data = checks.inputsAndTargets("trainOnBatch", x, y);
-    FloatArray xa = data.x();
-    FloatArray ya = data.y();
-    checks.batch(xa.length(), xa.length(), "trainOnBatch");
+    List<FloatArray> xa = data.xs();
+    List<FloatArray> ya = data.ys();
+    int n = xa.get(0).length();
+    checks.batch(n, n, "trainOnBatch");
     GraphFunction f = functions.get(GraphFunction.Kind.TRAIN, xa, ya);
     CompileMetrics.Tracker agg = metrics.track(f, runtime());
-    try (TFloat32 xb = xa.sliceTensor(0, xa.length()); TFloat32 yb = ya.sliceTensor(0, ya.length())) {
-      agg.add(xa.length(), functions.run(f, xb, yb));
+    List<TFloat32> xb = sliceTensors(xa, 0, n);
+    try {
+      List<TFloat32> yb = sliceTensors(ya, 0, n);
+      try {
+        agg.add(n, functions.run(f, xb, yb));
+      } finally {
+        closeAll(yb);
+      }
+    } finally {
+      closeAll(xb);
     }
     return agg.logs("");
   }
@@ -333,11 +524,12 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   /** Keras's {@code test_on_batch}. */
   public Map<String, Double> testOnBatch(Object x, Object y) {
     InputChecks.Data data = checks.inputsAndTargets("testOnBatch", x, y);
-    return evaluateArrays(data.x(), data.y(), Math.max(1, data.x().length()), "");
+    return evaluateArrays(data.xs(), data.ys(), Math.max(1, data.xs().get(0).length()), "");
   }
 
   /** Keras's {@code predict_on_batch}. */
   public FloatArray predictOnBatch(Object x) {
+    if (inputCount() > 1) return predict(x, Math.max(1, checks.inputs(x).get(0).length()));
     FloatArray xa = FloatArray.of(x);
     return predict(xa, Math.max(1, xa.length()));
   }

@@ -106,6 +106,11 @@ public class Sequential extends Model {
     return inputName;
   }
 
+  @Override
+  public List<String> inputNames() {
+    return List.of(inputName());
+  }
+
   /**
    * The dtype the model's input declares in the files and SavedModels it writes: the
    * InputLayer's dtype when one was given ({@link InputLayer#dtype(String)}, or read from a Keras

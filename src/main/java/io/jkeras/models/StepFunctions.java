@@ -37,16 +37,26 @@ final class StepFunctions {
     this.metrics = metrics;
   }
 
-  /** The function of {@code kind} for inputs shaped like {@code x} (and targets like {@code y}; null to predict). */
-  GraphFunction get(GraphFunction.Kind kind, FloatArray x, FloatArray y) {
-    String key = kind + Arrays.toString(Shapes.dropBatch(x.shape()))
-        + (y == null ? "" : Arrays.toString(Shapes.dropBatch(y.shape())));
-    GraphFunction f = cache.get(key);
+  /** The function of {@code kind} for inputs shaped like {@code xs} (and targets like {@code ys}; null to predict). */
+  GraphFunction get(GraphFunction.Kind kind, List<FloatArray> xs, List<FloatArray> ys) {
+    StringBuilder key = new StringBuilder(kind.name());
+    for (FloatArray x : xs) key.append(Arrays.toString(Shapes.dropBatch(x.shape())));
+    if (ys != null) {
+      key.append('/');
+      for (FloatArray y : ys) key.append(Arrays.toString(Shapes.dropBatch(y.shape())));
+    }
+    GraphFunction f = cache.get(key.toString());
     if (f == null) {
-      f = build(kind, x.shape(), y == null ? null : y.shape());
-      cache.put(key, f);
+      f = build(kind, shapes(xs), ys == null ? null : shapes(ys));
+      cache.put(key.toString(), f);
     }
     return f;
+  }
+
+  private static List<long[]> shapes(List<FloatArray> as) {
+    List<long[]> r = new ArrayList<>();
+    for (FloatArray a : as) r.add(a.shape());
+    return r;
   }
 
   /** Forgets the train and test functions, built for the previous loss and metrics (on recompile). */
@@ -58,26 +68,33 @@ final class StepFunctions {
     cache.clear();
   }
 
-  /** Runs one train or test step; returns [loss, metric values...]. */
-  float[] run(GraphFunction f, TFloat32 xb, TFloat32 yb) {
-    Session.Runner r = model.runtime().runner(xb.shape().get(0)).feed(f.x, xb).feed(f.y, yb);
+  /** Runs one train or test step; returns [loss, output losses..., metric values...]. */
+  float[] run(GraphFunction f, List<TFloat32> xb, List<TFloat32> yb) {
+    Session.Runner r = model.runtime().runner(xb.get(0).shape().get(0));
+    for (int i = 0; i < xb.size(); i++) r.feed(f.xs.get(i), xb.get(i));
+    for (int i = 0; i < yb.size(); i++) r.feed(f.ys.get(i), yb.get(i));
     if (f.kind == GraphFunction.Kind.TRAIN) model.optimizer().feed(r);
     r.fetch(f.loss);
+    for (Operand<TFloat32> l : f.outputLosses) r.fetch(l);
     for (Operand<TFloat32> m : f.metricValues) r.fetch(m);
     for (Op t : f.targets) r.addTarget(t);
     try (Result res = r.run()) {
-      float[] out = new float[1 + f.metricValues.size()];
+      float[] out = new float[1 + f.outputLosses.size() + f.metricValues.size()];
       for (int i = 0; i < out.length; i++) out[i] = ((TFloat32) res.get(i)).getFloat();
       return out;
     }
   }
 
-  /** Runs the predict function on one batch. */
-  FloatArray predict(GraphFunction f, TFloat32 xb) {
-    Session.Runner r = model.runtime().runner(xb.shape().get(0)).feed(f.x, xb).fetch(f.output);
+  /** Runs the predict function on one batch: one array per model output. */
+  List<FloatArray> predict(GraphFunction f, List<TFloat32> xb) {
+    Session.Runner r = model.runtime().runner(xb.get(0).shape().get(0));
+    for (int i = 0; i < xb.size(); i++) r.feed(f.xs.get(i), xb.get(i));
+    for (Operand<TFloat32> o : f.outputs) r.fetch(o);
     for (Op t : f.targets) r.addTarget(t);
     try (Result res = r.run()) {
-      return FloatArray.fromTensor((TFloat32) res.get(0));
+      List<FloatArray> out = new ArrayList<>();
+      for (int i = 0; i < f.outputs.size(); i++) out.add(FloatArray.fromTensor((TFloat32) res.get(i)));
+      return out;
     }
   }
 
@@ -88,24 +105,44 @@ final class StepFunctions {
     return Shapes.withBatch(model.fixedBatchSize() > 0 ? model.fixedBatchSize() : -1, Shapes.dropBatch(dataShape));
   }
 
-  private GraphFunction build(GraphFunction.Kind kind, long[] xShape, long[] yShape) {
+  private GraphFunction build(GraphFunction.Kind kind, List<long[]> xShapes, List<long[]> yShapes) {
     ModelRuntime rt = model.runtime();
     Ops tf = rt.tf().withSubScope(kind.name().toLowerCase());
     GraphFunction f = new GraphFunction(kind);
-    f.x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(placeholderShape(xShape))));
+    for (int i = 0; i < xShapes.size(); i++) {
+      f.xs.add(tf.withName(i == 0 ? "x" : "x_" + i).placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(placeholderShape(xShapes.get(i))))));
+    }
     CallContext ctx = new CallContext(rt, rt.tf(), kind == GraphFunction.Kind.TRAIN);
     // Fetched through an Identity: a model that passes its input through (Dropout at inference)
     // must not fetch its own feed. Loss and metrics see the raw output, whose Softmax/Sigmoid op
     // tells them to work from the logits, as Keras 3 does.
-    Operand<TFloat32> raw = model.forward(ctx, f.x);
-    f.output = tf.withName("output").identity(raw);
+    List<Operand<TFloat32>> raws = model.forwardAll(ctx, new ArrayList<>(f.xs));
+    for (int i = 0; i < raws.size(); i++) f.outputs.add(tf.withName(i == 0 ? "output" : "output_" + i).identity(raws.get(i)));
     if (kind == GraphFunction.Kind.PREDICT) {
       f.targets.addAll(ctx.stateUpdates());
       return f;
     }
-    f.y = tf.withName("y").placeholder(TFloat32.class, Placeholder.shape(Shape.of(placeholderShape(yShape))));
-    f.loss = model.loss().call(tf.withSubScope("loss"), f.y, raw);
-    metrics.addTo(f, rt, tf, yShape, raw);
+    boolean several = raws.size() > 1;
+    List<String> outputNames = several ? model.outputNames() : List.of();
+    Operand<TFloat32> total = null;
+    for (int o = 0; o < raws.size(); o++) {
+      Placeholder<TFloat32> y = tf.withName(o == 0 ? "y" : "y_" + o).placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(placeholderShape(yShapes.get(o)))));
+      f.ys.add(y);
+      Operand<TFloat32> lossO = model.lossFor(o).call(tf.withSubScope(o == 0 ? "loss" : "loss_" + o), y, raws.get(o));
+      if (several) {
+        f.outputLosses.add(lossO);
+        f.outputLossNames.add(outputNames.get(o) + "_loss");
+      }
+      double w = model.lossWeightFor(o);
+      Operand<TFloat32> weighted = w == 1.0 ? lossO : tf.math.mul(lossO, tf.constant((float) w));
+      total = total == null ? weighted : tf.math.add(total, weighted);
+    }
+    f.loss = total;
+    for (int o = 0; o < raws.size(); o++) {
+      metrics.addTo(f, rt, tf, o, several ? outputNames.get(o) + "_" : "", f.ys.get(o), yShapes.get(o), raws.get(o));
+    }
     f.loss = withRegularization(f.loss, tf, ctx);
     if (kind == GraphFunction.Kind.TRAIN) {
       addTrainStep(f, rt, ctx);
