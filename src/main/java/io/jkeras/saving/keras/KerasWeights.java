@@ -259,7 +259,7 @@ public final class KerasWeights {
     }
     if (present.size() != s.vars().size()) {
       throw new KerasFormatException(file + ": layer " + describe(layer) + ": " + where + "/vars holds " + present.size()
-          + " arrays but the layer has " + s.vars().size() + " weights " + shapes(s.vars()));
+          + " arrays but the layer has " + s.vars().size() + " weights " + Weight.namesAndShapes(s.vars()));
     }
     for (int i = 0; i < s.vars().size(); i++) {
       Weight w = s.vars().get(i);
@@ -276,7 +276,7 @@ public final class KerasWeights {
       List<Weight> childVars = c.getValue().allVars();
       if (cg == null && !childVars.isEmpty()) {
         throw new KerasFormatException(file + ": layer " + describe(layer) + ": missing group " + where + "/" + c.getKey()
-            + " with " + childVars.size() + " weights " + shapes(childVars));
+            + " with " + childVars.size() + " weights " + Weight.namesAndShapes(childVars));
       }
       collect(cg, c.getValue(), where + "/" + c.getKey(), layer, plan, file);
     }
@@ -308,11 +308,5 @@ public final class KerasWeights {
 
   private static String describe(Layer<?> l) {
     return "'" + l.name() + "' (" + l.className() + ")";
-  }
-
-  private static String shapes(List<Weight> ws) {
-    List<String> r = new ArrayList<>();
-    for (Weight w : ws) r.add(w.name() + Shapes.toString(w.shape()));
-    return r.toString();
   }
 }

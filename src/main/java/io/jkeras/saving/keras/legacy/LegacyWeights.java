@@ -82,7 +82,7 @@ public final class LegacyWeights {
       if (arrays.size() != ws.size()) arrays = l.fromLegacyWeights(names, arrays);
       if (arrays.size() != ws.size()) {
         throw new KerasFormatException(file + ": layer " + describe(l) + ": " + where + " holds " + arrays.size() + " arrays "
-            + shapesOf(arrays) + " but the layer has " + ws.size() + " weights " + shapes(ws));
+            + shapesOf(arrays) + " but the layer has " + ws.size() + " weights " + Weight.namesAndShapes(ws));
       }
       for (int j = 0; j < ws.size(); j++) {
         Weight w = ws.get(j);
@@ -117,12 +117,6 @@ public final class LegacyWeights {
 
   private static String describe(Layer<?> l) {
     return "'" + l.name() + "' (" + l.className() + ")";
-  }
-
-  private static String shapes(List<Weight> ws) {
-    List<String> r = new ArrayList<>();
-    for (Weight w : ws) r.add(w.name() + Shapes.toString(w.shape()));
-    return r.toString();
   }
 
   private static String shapesOf(List<FloatArray> as) {
