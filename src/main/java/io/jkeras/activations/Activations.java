@@ -132,6 +132,12 @@ public final class Activations {
     return REGISTRY.keySet();
   }
 
+  /**
+   * Keras 2's hard_sigmoid, clip(0.2 z + 0.5, 0, 1), is Keras 3's, clip(z / 6 + 0.5, 0, 1), at
+   * 1.2 z: the factor on the weights feeding it that carries a Keras 2 model into a Keras 3 file.
+   */
+  public static final float KERAS2_HARD_SIGMOID_SCALE = 1.2f;
+
   /** True for the Keras 2 variant of hard_sigmoid. */
   public static boolean isKeras2HardSigmoid(Activation a) {
     return a == HARD_SIGMOID_KERAS2;

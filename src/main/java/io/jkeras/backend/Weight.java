@@ -4,7 +4,9 @@ import io.jkeras.constraints.Constraint;
 import io.jkeras.data.FloatArray;
 import io.jkeras.regularizers.Regularizer;
 import io.jkeras.utils.Shapes;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
@@ -93,6 +95,13 @@ public final class Weight {
   private static long[] normalize(long[] s) {
     // A scalar is held as shape (1) by FloatArray.
     return s.length == 0 ? new long[] {1} : s;
+  }
+
+  /** Names and shapes of {@code weights}, for messages: {@code [kernel[3, 4], bias[4]]}. */
+  public static String namesAndShapes(List<Weight> weights) {
+    List<String> r = new ArrayList<>();
+    for (Weight w : weights) r.add(w.name + Shapes.toString(w.shape));
+    return r.toString();
   }
 
   @Override

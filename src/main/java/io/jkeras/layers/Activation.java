@@ -3,6 +3,7 @@ package io.jkeras.layers;
 import io.jkeras.activations.Activations;
 import io.jkeras.backend.CallContext;
 import io.jkeras.config.Config;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TBool;
@@ -39,6 +40,17 @@ public final class Activation extends Layer<Activation> {
   @Override
   public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
     return activation.apply(ctx.tf(), inputs);
+  }
+
+  @Override
+  public List<io.jkeras.activations.Activation> activations() {
+    return List.of(activation);
+  }
+
+  /** Applied to the inputs, not to weights: nothing to scale. */
+  @Override
+  public String keras2HardSigmoidNotScalable() {
+    return Activations.isKeras2HardSigmoid(activation) ? "it" : null;
   }
 
   @Override

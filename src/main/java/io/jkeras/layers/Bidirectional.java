@@ -6,6 +6,7 @@ import io.jkeras.backend.Weight;
 import io.jkeras.config.Config;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.config.KerasObjects;
+import io.jkeras.data.FloatArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -260,6 +261,31 @@ public final class Bidirectional extends Layer<Bidirectional> {
   @Override
   public Operand<TBool> computeMask(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
     return returnSequences() ? mask : null;
+  }
+
+  // ----- structure -----
+
+  @Override
+  public List<Layer<?>> innerLayers() {
+    return List.of(forwardLayer, backwardLayer);
+  }
+
+  /** Keras 3 saves the two layers as children {@code backward_layer}, then {@code forward_layer}. */
+  @Override
+  public Saveable saveable() {
+    return new Saveable(name(), List.of(), this)
+        .child("backward_layer", backwardLayer.saveable())
+        .child("forward_layer", forwardLayer.saveable());
+  }
+
+  /** The forward layer's arrays come first, then the backward layer's: each half is converted by its layer. */
+  @Override
+  public List<FloatArray> fromLegacyWeights(List<String> names, List<FloatArray> arrays) {
+    if (arrays.size() == weights().size() || arrays.size() % 2 != 0) return arrays;
+    int half = arrays.size() / 2;
+    List<FloatArray> r = new ArrayList<>(forwardLayer.fromLegacyWeights(names.subList(0, half), arrays.subList(0, half)));
+    r.addAll(backwardLayer.fromLegacyWeights(names.subList(half, names.size()), arrays.subList(half, arrays.size())));
+    return r;
   }
 
   @Override

@@ -176,6 +176,17 @@ public final class Dense extends Layer<Dense> {
   }
 
   @Override
+  public List<Activation> activations() {
+    return List.of(activation);
+  }
+
+  /** Keras 2's hard_sigmoid as the activation: every column feeds it. */
+  @Override
+  public float[] keras3ColumnScale(Weight w) {
+    return keras2HardSigmoidScale(w, Activations.isKeras2HardSigmoid(activation));
+  }
+
+  @Override
   protected void addConfig(Map<String, Object> c) {
     c.put("units", units);
     c.put("activation", activation.name());

@@ -2,7 +2,9 @@ package io.jkeras.layers;
 
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
+import io.jkeras.backend.Weight;
 import io.jkeras.config.Config;
+import io.jkeras.data.FloatArray;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -139,6 +141,26 @@ public final class GRU extends RNN<GRU> {
     // h' = z * h + (1 - z) * hh, on the undropped h.
     Operand<TFloat32> hNew = tf.math.add(tf.math.mul(z, h), tf.math.mul(tf.math.sub(tf.constant(1f), z), hh));
     return List.of(hNew);
+  }
+
+  // ----- structure -----
+
+  @Override
+  public List<Activation> activations() {
+    return List.of(recurrentActivation, activation);
+  }
+
+  /** Keras 2's hard_sigmoid: as the recurrent activation gates z and r feed it, as the activation the candidate h. */
+  @Override
+  public float[] keras3ColumnScale(Weight w) {
+    boolean r = Activations.isKeras2HardSigmoid(recurrentActivation);
+    return keras2HardSigmoidScale(w, r, r, Activations.isKeras2HardSigmoid(activation));
+  }
+
+  /** Keras 1 stored W, U, b per gate (9 arrays): fused into kernel, recurrent_kernel, bias with gates z, r, h. */
+  @Override
+  public List<FloatArray> fromLegacyWeights(List<String> names, List<FloatArray> arrays) {
+    return arrays.size() == 9 ? LegacyGates.fuse(names, arrays, "zrh", 0, 3, 6) : arrays;
   }
 
   @Override

@@ -4,7 +4,9 @@ import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
 import io.jkeras.backend.BlockLstm;
 import io.jkeras.backend.CallContext;
+import io.jkeras.backend.Weight;
 import io.jkeras.config.Config;
+import io.jkeras.data.FloatArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +185,32 @@ public final class LSTM extends RNN<LSTM> {
    * faster (LSTM(50), batch 1 and 32: fused / unrolled 1.09-1.14 at 1-3 steps, 1.01-1.06 at 5).
    */
   static final int FUSED_MIN_STEPS = Integer.getInteger("jkeras.fusedMinSteps", 6);
+
+  // ----- structure -----
+
+  @Override
+  public List<Activation> activations() {
+    return List.of(recurrentActivation, activation);
+  }
+
+  /** Keras 2's hard_sigmoid as the recurrent activation: the columns of gates i, f and o (not c) feed it. */
+  @Override
+  public float[] keras3ColumnScale(Weight w) {
+    boolean r = Activations.isKeras2HardSigmoid(recurrentActivation);
+    return keras2HardSigmoidScale(w, r, r, false, r);
+  }
+
+  /** The activation also applies to the cell state, which no weight feeds directly. */
+  @Override
+  public String keras2HardSigmoidNotScalable() {
+    return Activations.isKeras2HardSigmoid(activation) ? "its activation (applied to the cell state too)" : null;
+  }
+
+  /** Keras 1 stored W, U, b per gate (12 arrays): fused into kernel, recurrent_kernel, bias with gates i, f, c, o. */
+  @Override
+  public List<FloatArray> fromLegacyWeights(List<String> names, List<FloatArray> arrays) {
+    return arrays.size() == 12 ? LegacyGates.fuse(names, arrays, "ifco", 0, 6, 3, 9) : arrays;
+  }
 
   @Override
   protected void addCellConfig(Map<String, Object> c) {

@@ -2,6 +2,8 @@ package io.jkeras.layers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jkeras.Keras;
+import io.jkeras.activations.Activation;
+import io.jkeras.activations.Activations;
 import io.jkeras.backend.CallContext;
 import io.jkeras.backend.ModelRuntime;
 import io.jkeras.backend.Weight;
@@ -15,6 +17,7 @@ import io.jkeras.regularizers.Regularizer;
 import io.jkeras.utils.Names;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -253,6 +256,89 @@ public abstract class Layer<L extends Layer<L>> {
           + ws + ") but " + values.size() + " values were given");
     }
     for (int i = 0; i < ws.size(); i++) ws.get(i).assign(values.get(i));
+  }
+
+  // ----- structure: what file formats walk -----
+
+  /**
+   * The layers this layer wraps (Keras's tracked sublayers): Bidirectional's forward and backward
+   * layers, TimeDistributed's layer. None by default.
+   */
+  public List<Layer<?>> innerLayers() {
+    return List.of();
+  }
+
+  /**
+   * What Keras 3 saves for this layer ({@code _walk_saveable}): by default its {@link #weights()}
+   * and no children. Layers that keep their variables in sub-objects (an RNN's cell, a wrapper's
+   * layers) override it.
+   */
+  public Saveable saveable() {
+    return new Saveable(name(), weights(), this);
+  }
+
+  /**
+   * The Keras class of the config this layer was read from; a Keras 3 weights file names the
+   * layer's group after it. This layer's own class unless it was read from another one.
+   */
+  public String readFromClass() {
+    return className();
+  }
+
+  /** The activation functions this layer applies, those of the layers it wraps included. */
+  public List<Activation> activations() {
+    List<Activation> r = new ArrayList<>();
+    for (Layer<?> l : innerLayers()) r.addAll(l.activations());
+    return r;
+  }
+
+  /**
+   * Per last-axis column factors for this layer's weight {@code w} in a Keras 3 file, or null
+   * to write it as it is. Keras 3 has no Keras 2 hard_sigmoid: where this layer applies Keras
+   * 2's to an affine function of its weights, the columns that feed it are multiplied by
+   * {@link Activations#KERAS2_HARD_SIGMOID_SCALE}, so that Keras 3's hard_sigmoid computes the
+   * same. None by default.
+   */
+  public float[] keras3ColumnScale(Weight w) {
+    return null;
+  }
+
+  /**
+   * What in this layer applies Keras 2's hard_sigmoid where no scaling of weights
+   * ({@link #keras3ColumnScale}) can carry it into a Keras 3 file ("it", "its activation"), or
+   * null. Layers it wraps answer for themselves.
+   */
+  public String keras2HardSigmoidNotScalable() {
+    return null;
+  }
+
+  /**
+   * This layer's weights, in {@link #weights()} order, from the arrays a Keras 1/2 HDF5 file
+   * holds for it ({@code names}: its {@code weight_names}). Layers whose Keras 1 weights had
+   * another layout (per-gate LSTM and GRU matrices) convert them; the default takes the arrays
+   * as they are.
+   */
+  public List<FloatArray> fromLegacyWeights(List<String> names, List<FloatArray> arrays) {
+    return arrays;
+  }
+
+  /**
+   * Column factors for {@link #keras3ColumnScale}: the last axis of {@code w} is cut into
+   * {@code blocks.length} equal blocks (gates), and those marked true are scaled; null if none is.
+   */
+  protected static float[] keras2HardSigmoidScale(Weight w, boolean... blocks) {
+    long[] shape = w.shape();
+    int cols = (int) shape[shape.length - 1];
+    int width = cols / blocks.length;
+    float[] s = new float[cols];
+    Arrays.fill(s, 1f);
+    boolean any = false;
+    for (int b = 0; b < blocks.length; b++) {
+      if (!blocks[b]) continue;
+      Arrays.fill(s, b * width, (b + 1) * width, Activations.KERAS2_HARD_SIGMOID_SCALE);
+      any = true;
+    }
+    return any ? s : null;
   }
 
   // ----- config -----

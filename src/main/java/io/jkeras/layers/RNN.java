@@ -11,6 +11,7 @@ import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
 import io.jkeras.regularizers.Regularizer;
+import io.jkeras.utils.Names;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -131,6 +132,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   }
 
   /** The Keras class of the config this layer was read from. */
+  @Override
   public String readFromClass() {
     return readFromClass == null ? className() : readFromClass;
   }
@@ -412,6 +414,20 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   /** States after the last built call: [h] or [h, c]. Used by return_state and Bidirectional. */
   public List<Operand<TFloat32>> lastStates() {
     return lastStates;
+  }
+
+  // ----- structure -----
+
+  /** Keras 3 saves the weights with the cell: {@code cell/vars}, the group named {@code lstm_cell}, {@code gru_cell}... */
+  @Override
+  public Saveable saveable() {
+    return new Saveable(name(), List.of(), this)
+        .child("cell", new Saveable(Names.toSnakeCase(className()) + "_cell", weights(), this));
+  }
+
+  @Override
+  public List<Activation> activations() {
+    return List.of(activation);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.activations.Activations;
+import io.jkeras.backend.Weight;
 import io.jkeras.config.Config;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -54,5 +56,11 @@ public final class SimpleRNN extends RNN<SimpleRNN> {
       Operand<TFloat32> droppedH) {
     Operand<TFloat32> z = tf.math.add(projected, tf.linalg.matMul(droppedH, read(recurrentKernel)));
     return List.of(activation.apply(tf, z));
+  }
+
+  /** Keras 2's hard_sigmoid as the activation: every column feeds it. */
+  @Override
+  public float[] keras3ColumnScale(Weight w) {
+    return keras2HardSigmoidScale(w, Activations.isKeras2HardSigmoid(activation));
   }
 }

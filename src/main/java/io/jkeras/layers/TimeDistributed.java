@@ -5,6 +5,7 @@ import io.jkeras.config.Config;
 import io.jkeras.config.KerasObjects;
 import io.jkeras.utils.Shapes;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -71,6 +72,17 @@ public final class TimeDistributed extends Layer<TimeDistributed> {
     long[] inner = y.shape().asArray();
     long[] out = Shapes.concat(new long[] {-1, s[1]}, Arrays.copyOfRange(inner, 1, inner.length));
     return tf.reshape(y, tf.constant(out));
+  }
+
+  @Override
+  public List<Layer<?>> innerLayers() {
+    return List.of(layer);
+  }
+
+  /** Keras 3 saves the wrapped layer as child {@code layer}. */
+  @Override
+  public Saveable saveable() {
+    return new Saveable(name(), List.of(), this).child("layer", layer.saveable());
   }
 
   @Override

@@ -14,7 +14,6 @@ import io.jkeras.config.KerasFormatException;
 import io.jkeras.config.KerasObjects;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.Layer;
-import io.jkeras.layers.LayerActivations;
 import io.jkeras.layers.LayerRegistry;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
@@ -369,8 +368,8 @@ public final class KerasJson {
       root.put("build_config", bc);
     }
     if (model.isCompiled()) root.put("compile_config", compileConfig(model));
-    if (LayerActivations.any(model, Activations::isKeras2HardSigmoid)) {
-      if (LayerActivations.any(model, a -> a.name().equals("hard_sigmoid") && !Activations.isKeras2HardSigmoid(a))) {
+    if (KerasWeights.usesKeras2HardSigmoid(model)) {
+      if (KerasWeights.usesActivation(model, a -> a.name().equals("hard_sigmoid") && !Activations.isKeras2HardSigmoid(a))) {
         throw new IllegalStateException("model " + model.name() + " mixes Keras 2's and Keras 3's hard_sigmoid, which one config"
             + " cannot tell apart");
       }

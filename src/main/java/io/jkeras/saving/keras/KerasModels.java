@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.models.Sequential;
+import io.jkeras.saving.keras.hdf5.Hdf5;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

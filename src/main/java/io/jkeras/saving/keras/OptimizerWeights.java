@@ -10,6 +10,7 @@ import io.jkeras.data.FloatArray;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.OptimizerState;
+import io.jkeras.saving.keras.hdf5.Hdf5;
 import io.jkeras.utils.Names;
 import io.jkeras.utils.Shapes;
 import java.nio.file.Path;
@@ -108,7 +109,7 @@ final class OptimizerWeights {
     if (names == null || names.isEmpty()) return false;
     List<Dataset> ds = new ArrayList<>();
     for (String n : names) {
-      Node node = resolve(g, n);
+      Node node = Hdf5.resolve(g, n);
       if (!(node instanceof Dataset)) throw new KerasFormatException(file + ": optimizer_weights has no dataset '" + n + "'");
       ds.add((Dataset) node);
     }
@@ -183,17 +184,6 @@ final class OptimizerWeights {
   private static float readScalar(Dataset d, Path file) {
     FloatArray a = Hdf5.read(d, 1);
     return a.data()[0];
-  }
-
-  private static Node resolve(Group g, String path) {
-    Node n = g;
-    for (String part : path.split("/")) {
-      if (part.isEmpty()) continue;
-      if (!(n instanceof Group)) return null;
-      n = Hdf5.child((Group) n, part);
-      if (n == null) return null;
-    }
-    return n;
   }
 
   private static void warn(Path file, String why) {

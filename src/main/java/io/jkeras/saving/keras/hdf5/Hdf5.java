@@ -1,4 +1,4 @@
-package io.jkeras.saving.keras;
+package io.jkeras.saving.keras.hdf5;
 
 import io.jhdf.HdfFile;
 import io.jhdf.Superblock;
@@ -39,7 +39,7 @@ import io.jkeras.config.KerasFormatException;
  * object header version number"). {@link #write} lays the same objects out and writes the
  * superblock itself, without that info string.
  */
-final class Hdf5 {
+public final class Hdf5 {
   /** The 8-byte HDF5 signature at offset 0 (no user block). */
   private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
@@ -48,7 +48,7 @@ final class Hdf5 {
   // ----- reading -----
 
   /** True if the file starts with the HDF5 signature. */
-  static boolean isHdf5(Path file) {
+  public static boolean isHdf5(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(SIGNATURE.length);
       return Arrays.equals(head, SIGNATURE);
@@ -58,7 +58,7 @@ final class Hdf5 {
   }
 
   /** Opens {@code file} for reading; a file that is not HDF5 gives a KerasFormatException naming it. */
-  static HdfFile open(Path file, String what) {
+  public static HdfFile open(Path file, String what) {
     if (!Files.exists(file)) throw new KerasFormatException(file + ": no such file");
     if (Files.isDirectory(file)) throw new KerasFormatException(file + ": is a directory, expected " + what);
     if (!isHdf5(file)) {
@@ -83,25 +83,37 @@ final class Hdf5 {
     }
   }
 
-  static KerasFormatException corrupt(Path file, Throwable e) {
+  public static KerasFormatException corrupt(Path file, Throwable e) {
     if (e instanceof KerasFormatException) return (KerasFormatException) e;
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return new KerasFormatException(file + ": damaged or unsupported HDF5 file (truncated?): " + m, e);
   }
 
   /** The child {@code name} of {@code group}, or null. */
-  static Node child(Group group, String name) {
+  public static Node child(Group group, String name) {
     Map<String, Node> children = group.getChildren();
     return children.get(name);
   }
 
-  static Group childGroup(Group group, String name) {
+  public static Group childGroup(Group group, String name) {
     Node n = child(group, name);
     return n != null && n.isGroup() ? (Group) n : null;
   }
 
+  /** The node at a '/'-separated path below {@code group} (a weight or optimizer weight name), or null. */
+  public static Node resolve(Group group, String path) {
+    Node n = group;
+    for (String part : path.split("/")) {
+      if (part.isEmpty()) continue;
+      if (!(n instanceof Group)) return null;
+      n = child((Group) n, part);
+      if (n == null) return null;
+    }
+    return n;
+  }
+
   /** A string or string-list attribute as a list (an empty numeric array, as h5py writes for [], is empty); null if absent. */
-  static List<String> strings(Node node, String attribute) {
+  public static List<String> strings(Node node, String attribute) {
     Attribute a = node.getAttributes().get(attribute);
     if (a == null) return null;
     if (a.isEmpty()) return List.of();
@@ -118,7 +130,7 @@ final class Hdf5 {
   }
 
   /** A string attribute, or null if absent. */
-  static String string(Node node, String attribute) {
+  public static String string(Node node, String attribute) {
     List<String> s = strings(node, attribute);
     if (s == null || s.isEmpty()) return null;
     if (s.size() != 1) throw new KerasFormatException(node.getPath() + ": attribute '" + attribute + "' has " + s.size() + " values, expected one");
@@ -126,7 +138,7 @@ final class Hdf5 {
   }
 
   /** The shape of a dataset (a scalar as []). */
-  static long[] shape(Dataset d) {
+  public static long[] shape(Dataset d) {
     return d.getDimensionsAsLong();
   }
 
@@ -135,7 +147,7 @@ final class Hdf5 {
    * header before the data is read, so that a corrupt or hostile file cannot make jkeras
    * allocate more than the weight it is meant for.
    */
-  static FloatArray read(Dataset d, long maxElements) {
+  public static FloatArray read(Dataset d, long maxElements) {
     long[] shape = shape(d);
     long n = Shapes.product(shape);
     if (n > maxElements || n > Integer.MAX_VALUE - 8) {
@@ -164,7 +176,7 @@ final class Hdf5 {
   }
 
   /** Reads a scalar integer dataset (Keras's iteration: int64, or int32 from JAX); a float one must hold a whole number. */
-  static long readInteger(Dataset d) {
+  public static long readInteger(Dataset d) {
     long[] shape = shape(d);
     if (Shapes.product(shape) != 1) {
       throw new KerasFormatException(d.getPath() + ": expected a scalar, the dataset has shape " + Shapes.toString(shape));
@@ -185,12 +197,12 @@ final class Hdf5 {
   // ----- writing -----
 
   /** A group to be written: string attributes, then children (groups or datasets) in insertion order. */
-  static final class Tree {
-    final Map<String, String> attributes = new LinkedHashMap<>();
-    final Map<String, Object> children = new LinkedHashMap<>();
+  public static final class Tree {
+    private final Map<String, String> attributes = new LinkedHashMap<>();
+    private final Map<String, Object> children = new LinkedHashMap<>();
 
     /** The child group {@code name}, created if absent. */
-    Tree group(String name) {
+    public Tree group(String name) {
       Object c = children.get(name);
       if (c instanceof Tree) return (Tree) c;
       if (c != null) throw new IllegalStateException("'" + name + "' is already a dataset");
@@ -199,30 +211,30 @@ final class Hdf5 {
       return t;
     }
 
-    Tree attribute(String name, String value) {
+    public Tree attribute(String name, String value) {
       attributes.put(name, value);
       return this;
     }
 
-    void dataset(String name, FloatArray value) {
+    public void dataset(String name, FloatArray value) {
       if (children.containsKey(name)) throw new IllegalStateException("'" + name + "' already exists");
       children.put(name, value);
     }
 
     /** A scalar dataset: int64 for a Long, float32 for a Float (Keras's iteration and learning_rate). */
-    void scalar(String name, Number value) {
+    public void scalar(String name, Number value) {
       if (!(value instanceof Long) && !(value instanceof Float)) throw new IllegalArgumentException("scalar must be a Long or a Float");
       if (children.containsKey(name)) throw new IllegalStateException("'" + name + "' already exists");
       children.put(name, value);
     }
 
-    Map<String, Object> children() {
+    public Map<String, Object> children() {
       return Collections.unmodifiableMap(children);
     }
   }
 
   /** Writes {@code root} as an HDF5 file at {@code file}, replacing its contents (callers write to a temporary file). */
-  static void write(Tree root, Path file) throws IOException {
+  public static void write(Tree root, Path file) throws IOException {
     try (FileChannel fc = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       Superblock.SuperblockV2V3 superblock = new Superblock.SuperblockV2V3();
       HdfFileChannel channel = new HdfFileChannel(fc, superblock);
@@ -251,7 +263,7 @@ final class Hdf5 {
   }
 
   /** A FloatArray as the nested Java array jhdf writes ({@code float[]}, {@code float[][]}, ...). */
-  static Object nested(FloatArray a) {
+  private static Object nested(FloatArray a) {
     long[] s = a.shape();
     int[] dims = new int[s.length];
     for (int i = 0; i < s.length; i++) dims[i] = Math.toIntExact(s[i]);
