@@ -11,6 +11,7 @@ import io.jkeras.callbacks.History;
 import io.jkeras.callbacks.ProgbarLogger;
 import io.jkeras.data.Batches;
 import io.jkeras.data.FloatArray;
+import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
@@ -23,6 +24,8 @@ import io.jkeras.utils.Shapes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +54,23 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   private final InputChecks checks = new InputChecks(this);
   private volatile boolean stopTraining;
   private Random shuffleRandom;
+
+  // ----- Functional models -----
+
+  /** Keras's {@code Model(inputs, outputs)}: a Functional model of the layer calls from {@code input} to {@code output}. */
+  public static Functional of(KerasTensor input, KerasTensor output) {
+    return new Functional(List.of(input), List.of(output), null);
+  }
+
+  /** {@link #of(KerasTensor, KerasTensor)} with several inputs and outputs, in order. */
+  public static Functional of(List<KerasTensor> inputs, List<KerasTensor> outputs) {
+    return new Functional(inputs, outputs, null);
+  }
+
+  /** A named Functional model. */
+  public static Functional of(List<KerasTensor> inputs, List<KerasTensor> outputs, String name) {
+    return new Functional(inputs, outputs, name);
+  }
 
   // ----- what a concrete model supplies -----
 
@@ -100,7 +120,7 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   /** Each input's shape with batch (declared, else as built), or null where unknown. */
   public List<long[]> inputSpecs() {
     long[] s = inputBatchShape() != null ? inputBatchShape() : layers().get(0).builtInputShape();
-    return java.util.Collections.singletonList(s);
+    return Collections.singletonList(s);
   }
 
   /** The first layer fed by input {@code i} (it checks raw data: an Embedding its ids), or null. */
@@ -200,7 +220,7 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   public void compile(Optimizer optimizer, Map<String, ?> losses, Map<String, Double> lossWeights,
       Map<String, List<String>> metrics) {
     List<String> names = outputNames();
-    for (Map<String, ?> m : java.util.Arrays.asList(losses, lossWeights, metrics)) {
+    for (Map<String, ?> m : Arrays.asList(losses, lossWeights, metrics)) {
       if (m == null) continue;
       for (String k : m.keySet()) {
         if (!names.contains(k)) {

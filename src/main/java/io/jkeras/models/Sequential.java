@@ -209,44 +209,18 @@ public class Sequential extends Model {
     String line = "_".repeat(cols[0] + cols[1] + cols[2]) + "\n";
     String thick = "=".repeat(cols[0] + cols[1] + cols[2]) + "\n";
     b.append("Model: \"").append(name()).append("\"\n").append(line);
-    b.append(row(cols, " Layer (type)", "Output Shape", "Param #")).append(thick);
+    b.append(Summary.row(cols, " Layer (type)", "Output Shape", "Param #")).append(thick);
     long[] shape = inputBatchShape;
-    long trainable = 0;
-    long nonTrainable = 0;
     for (int i = 0; i < layers.size(); i++) {
       Layer<?> l = layers.get(i);
       shape = l.computeOutputShape(shape);
-      b.append(row(cols, " " + l.name() + " (" + l.className() + ")", Shapes.toString(shape), String.format(Locale.ROOT, "%,d", l.countParams())));
+      b.append(Summary.row(cols, " " + l.name() + " (" + l.className() + ")", Shapes.toString(shape),
+          String.format(Locale.ROOT, "%,d", l.countParams())));
       b.append(i < layers.size() - 1 ? "\n" : "");
-      for (Weight w : l.trainableWeights()) trainable += w.size();
-      for (Weight w : l.nonTrainableWeights()) nonTrainable += w.size();
     }
     b.append(thick);
-    b.append(String.format(Locale.ROOT, "Total params: %,d (%s)%n", trainable + nonTrainable, bytes(trainable + nonTrainable)));
-    b.append(String.format(Locale.ROOT, "Trainable params: %,d (%s)%n", trainable, bytes(trainable)));
-    b.append(String.format(Locale.ROOT, "Non-trainable params: %,d (%s)%n", nonTrainable, bytes(nonTrainable)));
+    b.append(Summary.counts(this));
     b.append(line);
     return b.toString();
-  }
-
-  private static String row(int[] cols, String a, String s, String p) {
-    return fit(a, cols[0]) + fit(s, cols[1]) + fit(p, cols[2]) + "\n";
-  }
-
-  private static String fit(String s, int w) {
-    if (s.length() >= w) return s.substring(0, w - 1) + " ";
-    return s + " ".repeat(w - s.length());
-  }
-
-  /** Keras's parameter memory, float32: "20.35 KB". */
-  private static String bytes(long params) {
-    double b = params * 4.0;
-    String[] units = {"B", "KB", "MB", "GB"};
-    int u = 0;
-    while (b >= 1024 && u < units.length - 1) {
-      b /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.2f %s", b, units[u]);
   }
 }
