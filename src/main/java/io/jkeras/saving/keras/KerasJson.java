@@ -17,6 +17,8 @@ import io.jkeras.layers.Layer;
 import io.jkeras.layers.LayerRegistry;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
+import io.jkeras.models.Functional;
+import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.OptimizerConfigs;
@@ -114,6 +116,20 @@ public final class KerasJson {
    * the tree (a {@code .keras} archive keeps it in metadata.json); -1 detects it.
    */
   public static Sequential fromTree(JsonNode root, int kerasMajor) {
+    Model m = modelFromTree(root, kerasMajor);
+    if (m instanceof Sequential) return (Sequential) m;
+    String what = "a Functional model with " + m.inputCount() + " input(s), " + m.outputCount() + " output(s) and "
+        + m.layers().size() + " layers";
+    m.close();
+    throw new KerasFormatException("config: " + what + " is not a Sequential model: open it as a Model"
+        + " (KerasJson.readModel, KerasModels.loadModel, SavingApi.loadModel)");
+  }
+
+  /**
+   * {@link #fromTree} for any model: a Sequential (also for a Functional config whose layers form
+   * one chain, as before), or a {@link Functional}.
+   */
+  public static Model modelFromTree(JsonNode root, int kerasMajor) {
     int major = kerasMajor > 0 ? kerasMajor : kerasMajor(root);
     if ("keras2".equals(root.path(KERAS2_HARD_SIGMOID_KEY).asText())) major = 2;
     JsonNode cn = root.get("class_name");
@@ -124,10 +140,14 @@ public final class KerasJson {
         return sequential(config, major);
       case "Model":
       case "Functional":
-        return functional(config, major);
+        try {
+          return functional(config, major);
+        } catch (NotAChain e) {
+          return FunctionalJson.read(config, major);
+        }
       default:
         throw new KerasFormatException("class_name: not supported yet: a top-level model of class '" + cls
-            + "' (supported: Sequential, and Model/Functional when the layers form a single chain)");
+            + "' (supported: Sequential, Model and Functional)");
     }
   }
 
@@ -161,6 +181,15 @@ public final class KerasJson {
     return model;
   }
 
+  /** Thrown while reading a functional config as a chain when it is not one: it is then read as a Functional graph. */
+  private static final class NotAChain extends KerasFormatException {
+    private static final long serialVersionUID = 1L;
+
+    NotAChain(String message) {
+      super(message);
+    }
+  }
+
   /** A functional model whose layers form one chain input -> ... -> output becomes a Sequential. */
   private static Sequential functional(JsonNode config, int major) {
     if (config == null || !config.has("layers") || !config.get("layers").isArray()) {
@@ -187,7 +216,7 @@ public final class KerasJson {
         maskUses.put(m, name);
       }
       if (sources.size() > 1) {
-        throw new KerasFormatException("config.layers[" + i + "]: not supported yet: layer '" + name + "' has "
+        throw new NotAChain("config.layers[" + i + "]: not supported yet: layer '" + name + "' has "
             + sources.size() + " inputs " + sources + " (only single-chain functional models are converted to Sequential)");
       }
       if (!sources.isEmpty()) inbound.put(name, sources.get(0));
@@ -195,7 +224,7 @@ public final class KerasJson {
     List<String> inputs = tensorLayerNames(config.get("input_layers"));
     List<String> outputs = tensorLayerNames(config.get("output_layers"));
     if (inputs.size() != 1 || outputs.size() != 1) {
-      throw new KerasFormatException("config: not supported yet: a functional model with " + inputs.size() + " inputs and "
+      throw new NotAChain("config: not supported yet: a functional model with " + inputs.size() + " inputs and "
           + outputs.size() + " outputs (only one input and one output)");
     }
     // Walk back from the output to the input; every layer must be on that one path.
@@ -207,13 +236,13 @@ public final class KerasJson {
       cur = inbound.get(cur);
     }
     if (!chain.get(0).equals(inputs.get(0))) {
-      throw new KerasFormatException("config: not supported yet: the output does not lead back to the input '" + inputs.get(0) + "'");
+      throw new NotAChain("config: not supported yet: the output does not lead back to the input '" + inputs.get(0) + "'");
     }
     for (Map.Entry<String, String> e : maskUses.entrySet()) checkMaskOp(e.getKey(), e.getValue(), byName, inbound, chain);
     if (chain.size() != names.size()) {
       List<String> off = new ArrayList<>(names);
       off.removeAll(chain);
-      throw new KerasFormatException("config: not supported yet: layers " + off + " are not on the single input-to-output chain");
+      throw new NotAChain("config: not supported yet: layers " + off + " are not on the single input-to-output chain");
     }
     Sequential model = new Sequential(config.path("name").asText("model"));
     for (String n : chain) {
@@ -285,7 +314,7 @@ public final class KerasJson {
     if (nodes == null || nodes.isNull()) return r;
     if (!nodes.isArray()) throw new KerasFormatException(path + ": expected a list");
     if (nodes.size() > 1) {
-      throw new KerasFormatException(path + ": not supported yet: a layer called " + nodes.size() + " times (shared layers)");
+      throw new NotAChain(path + ": not supported yet: a layer called " + nodes.size() + " times (shared layers)");
     }
     for (JsonNode node : nodes) collectHistory(node, r);
     return r;
@@ -328,6 +357,29 @@ public final class KerasJson {
   /** Keras 3's {@code model.to_json()} of {@code model}. */
   public static String write(Sequential model) {
     return write(model, true);
+  }
+
+  /** Keras 3's {@code model.to_json()} of any model. */
+  public static String write(Model model) {
+    if (model instanceof Sequential) return write((Sequential) model);
+    try {
+      return WRITER.writeValueAsString(toTree(model));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write model config: " + e.getMessage(), e);
+    }
+  }
+
+  /** The Keras 3 config tree of any model. */
+  public static Map<String, Object> toTree(Model model) {
+    if (model instanceof Sequential) return toTree((Sequential) model);
+    if (!(model instanceof Functional)) throw new IllegalArgumentException("cannot serialize model class " + model.getClass().getName());
+    if (KerasWeights.usesKeras2HardSigmoid(model)) {
+      throw new IllegalArgumentException("model " + model.name() + ": Keras 2's hard_sigmoid in a Functional model cannot be"
+          + " written to a Keras 3 config yet");
+    }
+    Map<String, Object> root = KerasObjects.serialize("keras", "Functional", FunctionalJson.config((Functional) model));
+    if (model.isCompiled()) root.put("compile_config", compileConfig(model));
+    return root;
   }
 
   /**
@@ -379,7 +431,7 @@ public final class KerasJson {
   }
 
   /** Keras 3's compile_config: optimizer, loss and metrics. */
-  public static Map<String, Object> compileConfig(Sequential model) {
+  public static Map<String, Object> compileConfig(Model model) {
     Map<String, Object> c = new LinkedHashMap<>();
     Optimizer o = model.optimizer();
     c.put("optimizer", KerasObjects.serialize("keras.optimizers", o.className(), o.getConfig()));

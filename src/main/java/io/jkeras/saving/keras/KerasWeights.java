@@ -11,7 +11,7 @@ import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.FloatArray;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Saveable;
-import io.jkeras.models.Sequential;
+import io.jkeras.models.Model;
 import io.jkeras.saving.keras.hdf5.Hdf5;
 import io.jkeras.saving.keras.legacy.LegacyWeights;
 import io.jkeras.utils.Names;
@@ -30,7 +30,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * Keras's two layouts of weights in HDF5, read into and written from a built {@link Sequential}.
+ * Keras's two layouts of weights in HDF5, read into and written from a built {@link Model}.
  *
  * <p><b>Keras 3</b> ({@code model.weights.h5} inside a {@code .keras} archive, and
  * {@code model.save_weights("x.weights.h5")}): as Keras's {@code saving_lib} walks the model,
@@ -70,7 +70,7 @@ public final class KerasWeights {
    * Keras's per-class group names for the model's layers, in order: lstm, dropout, lstm_1, dense,
    * dense_1. {@code reading}: by the class each layer was read from (rnn for Keras's RNN(cell)).
    */
-  static List<String> layerGroupNames(Sequential model, boolean reading) {
+  static List<String> layerGroupNames(Model model, boolean reading) {
     Map<String, Integer> used = new HashMap<>();
     List<String> r = new ArrayList<>();
     for (Layer<?> l : model.layers()) {
@@ -95,7 +95,7 @@ public final class KerasWeights {
    * state aside). With {@code forKeras3Config}, weights are adapted to the Keras 3 config that
    * goes with them (see {@link #keras3Value}); without, they are written as they are.
    */
-  static Hdf5.Tree keras3Tree(Sequential model, boolean forKeras3Config) {
+  static Hdf5.Tree keras3Tree(Model model, boolean forKeras3Config) {
     requireBuilt(model);
     if (forKeras3Config) for (Layer<?> l : model.layers()) checkKeras3Expressible(l);
     Hdf5.Tree root = new Hdf5.Tree();
@@ -141,12 +141,12 @@ public final class KerasWeights {
   }
 
   /** True if a layer of {@code model} (or one it wraps) uses Keras 2's hard_sigmoid. */
-  static boolean usesKeras2HardSigmoid(Sequential model) {
+  static boolean usesKeras2HardSigmoid(Model model) {
     return usesActivation(model, Activations::isKeras2HardSigmoid);
   }
 
   /** True if a layer of {@code model} (or one it wraps) applies an activation that {@code p} accepts. */
-  static boolean usesActivation(Sequential model, Predicate<Activation> p) {
+  static boolean usesActivation(Model model, Predicate<Activation> p) {
     for (Layer<?> l : model.layers()) {
       for (Activation a : l.activations()) if (p.test(a)) return true;
     }
@@ -164,7 +164,7 @@ public final class KerasWeights {
     for (Layer<?> inner : l.innerLayers()) checkKeras3Expressible(inner);
   }
 
-  private static void requireBuilt(Sequential model) {
+  private static void requireBuilt(Model model) {
     if (!model.isBuilt()) {
       if (model.inputBatchShape() == null) {
         throw new IllegalStateException("model " + model.name() + " is not built and has no input shape: build it (or fit it) first");
@@ -190,7 +190,7 @@ public final class KerasWeights {
    * Loads the weights of {@code file} (any layout) into {@code model}, building it first if
    * needed. {@code file} names the file in errors.
    */
-  static void load(Sequential model, HdfFile hdf, Path file) {
+  static void load(Model model, HdfFile hdf, Path file) {
     requireBuilt(model);
     Map<Weight, FloatArray> plan;
     try {
@@ -217,7 +217,7 @@ public final class KerasWeights {
     plan.forEach(Weight::assign);
   }
 
-  private static Map<Weight, FloatArray> planKeras3(Sequential model, HdfFile hdf, Path file) {
+  private static Map<Weight, FloatArray> planKeras3(Model model, HdfFile hdf, Path file) {
     String layersKey = Hdf5.childGroup(hdf, "layers") != null ? "layers" : "_layer_checkpoint_dependencies";
     Group layers = Hdf5.childGroup(hdf, layersKey);
     List<String> names = layerGroupNames(model, true);

@@ -7,7 +7,7 @@ import io.jhdf.api.Node;
 import io.jkeras.backend.Weight;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.FloatArray;
-import io.jkeras.models.Sequential;
+import io.jkeras.models.Model;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.OptimizerState;
 import io.jkeras.saving.keras.hdf5.Hdf5;
@@ -40,7 +40,7 @@ final class OptimizerWeights {
   private OptimizerWeights() {}
 
   /** Adds {@code optimizer/vars} for a compiled model (nothing for an uncompiled one, as Keras). */
-  static void write(Hdf5.Tree root, Sequential model) {
+  static void write(Hdf5.Tree root, Model model) {
     if (!model.isCompiled()) return;
     OptimizerState s = model.optimizerState();
     Hdf5.Tree vars = root.group("optimizer").group("vars").attribute("name", Names.toSnakeCase(model.optimizer().className()));
@@ -57,7 +57,7 @@ final class OptimizerWeights {
     }
   }
 
-  private static List<OptimizerState.Slot> layout(Sequential model) {
+  private static List<OptimizerState.Slot> layout(Model model) {
     List<String> paths = new ArrayList<>();
     List<long[]> shapes = new ArrayList<>();
     for (Weight w : model.trainableWeights()) {
@@ -68,7 +68,7 @@ final class OptimizerWeights {
   }
 
   /** Restores {@code optimizer/vars} of a Keras 3 weights file into a compiled model's optimizer; false if there was none. */
-  static boolean readKeras3(Sequential model, HdfFile hdf, Path file) {
+  static boolean readKeras3(Model model, HdfFile hdf, Path file) {
     if (!model.isCompiled()) return false;
     Group opt = Hdf5.childGroup(hdf, "optimizer");
     Group vars = opt == null ? null : Hdf5.childGroup(opt, "vars");
@@ -101,7 +101,7 @@ final class OptimizerWeights {
   }
 
   /** Restores {@code optimizer_weights} of a legacy full-model {@code .h5}; false if there was none or it was skipped. */
-  static boolean readLegacy(Sequential model, HdfFile hdf, Path file) {
+  static boolean readLegacy(Model model, HdfFile hdf, Path file) {
     if (!model.isCompiled()) return false;
     Group g = Hdf5.childGroup(hdf, "optimizer_weights");
     if (g == null) return false;
@@ -162,7 +162,7 @@ final class OptimizerWeights {
     return true;
   }
 
-  private static void apply(Sequential model, OptimizerState s, Path file) {
+  private static void apply(Model model, OptimizerState s, Path file) {
     try {
       model.setOptimizerState(s);
     } catch (IllegalArgumentException e) {

@@ -7,7 +7,7 @@ import io.jkeras.backend.Weight;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.FloatArray;
 import io.jkeras.layers.Layer;
-import io.jkeras.models.Sequential;
+import io.jkeras.models.Model;
 import io.jkeras.saving.keras.hdf5.Hdf5;
 import io.jkeras.utils.Shapes;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ public final class LegacyWeights {
    * {@code file} names the file in errors, {@code prefix} the group ({@code "model_weights/"}
    * or {@code ""} for the root).
    */
-  public static Map<Weight, FloatArray> plan(Sequential model, Group root, Path file, String prefix) {
+  public static Map<Weight, FloatArray> plan(Model model, Group root, Path file, String prefix) {
     List<String> layerNames = Hdf5.strings(root, "layer_names");
     if (layerNames == null) {
       throw new KerasFormatException(file + ": " + (prefix.isEmpty() ? "the root" : prefix) + " has no 'layer_names' attribute");
