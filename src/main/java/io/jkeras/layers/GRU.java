@@ -1,12 +1,15 @@
 package io.jkeras.layers;
 
+import static io.jkeras.layers.LayerArguments.ACTIVATION;
+import static io.jkeras.layers.LayerArguments.argument;
+
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
 import io.jkeras.backend.Weight;
 import io.jkeras.config.Config;
 import io.jkeras.data.FloatArray;
+import io.jkeras.layers.LayerArguments.Kind;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -34,14 +37,26 @@ public final class GRU extends RNN<GRU> {
     super(units);
   }
 
-  /** Keras's {@code GRU.from_config}; reset_after defaults to false for Keras 1/2.2- files, as they were written. */
+  /**
+   * The RNN arguments and GRU's own, where Keras 3's GRU.get_config lists them (reset_after after
+   * recurrent_dropout). reset_after defaults to false for Keras 1/2.2- files, as they were written.
+   */
+  private static final LayerArguments<GRU> ARGUMENTS = LayerArguments.<GRU>extending(RNN.ARGUMENTS)
+      .insertAfter("activation",
+          argument("recurrent_activation", ACTIVATION, g -> g.recurrentActivation, GRU::recurrentActivation))
+      .insertAfter("recurrent_dropout", argument("reset_after",
+          Kind.plain((c, k, current) -> c.getBool(k, c.kerasMajor() >= 3)), g -> g.resetAfter, GRU::resetAfter));
+
+  /** Keras's {@code GRU.from_config}. */
   public static GRU fromConfig(Config c) {
-    GRU g = new GRU(readUnits(c));
-    g.readRnnConfig(c);
-    g.recurrentActivation(c.activation("recurrent_activation", "sigmoid"));
-    g.resetAfter(c.getBool("reset_after", c.kerasMajor() >= 3));
+    GRU g = new GRU(readUnits(c)).readRnnConfig(c);
     c.ignore("implementation");
     return g;
+  }
+
+  @Override
+  LayerArguments<GRU> arguments() {
+    return ARGUMENTS;
   }
 
   public GRU recurrentActivation(String name) {
@@ -73,10 +88,7 @@ public final class GRU extends RNN<GRU> {
 
   @Override
   protected GRU newInstance() {
-    GRU c = new GRU(units);
-    c.recurrentActivation = recurrentActivation;
-    c.resetAfter = resetAfter;
-    return c;
+    return new GRU(units);
   }
 
   @Override
@@ -161,20 +173,5 @@ public final class GRU extends RNN<GRU> {
   @Override
   public List<FloatArray> fromLegacyWeights(List<String> names, List<FloatArray> arrays) {
     return arrays.size() == 9 ? LegacyGates.fuse(names, arrays, "zrh", 0, 3, 6) : arrays;
-  }
-
-  @Override
-  protected void addCellConfig(Map<String, Object> c) {
-    c.put("recurrent_activation", recurrentActivation.name());
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    // Keras 3's GRU.get_config lists reset_after after recurrent_dropout, then seed.
-    Object seedValue = c.remove("seed");
-    c.put("reset_after", resetAfter);
-    c.put("seed", seedValue);
-    return c;
   }
 }

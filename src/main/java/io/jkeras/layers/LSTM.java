@@ -1,5 +1,8 @@
 package io.jkeras.layers;
 
+import static io.jkeras.layers.LayerArguments.ACTIVATION;
+import static io.jkeras.layers.LayerArguments.argument;
+
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
 import io.jkeras.backend.BlockLstm;
@@ -7,9 +10,9 @@ import io.jkeras.backend.CallContext;
 import io.jkeras.backend.Weight;
 import io.jkeras.config.Config;
 import io.jkeras.data.FloatArray;
+import io.jkeras.layers.LayerArguments.Kind;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -31,18 +34,34 @@ public final class LSTM extends RNN<LSTM> {
     super(units);
   }
 
-  /** Keras's {@code LSTM.from_config}; Keras 1's forget_bias_init "one" is unit_forget_bias. */
+  /** The RNN arguments and LSTM's own, where Keras 3's LSTM.get_config lists them. */
+  private static final LayerArguments<LSTM> ARGUMENTS = LayerArguments.<LSTM>extending(RNN.ARGUMENTS)
+      .insertAfter("activation",
+          argument("recurrent_activation", ACTIVATION, l -> l.recurrentActivation, LSTM::recurrentActivation))
+      .insertAfter("bias_initializer",
+          argument("unit_forget_bias", Kind.plain(LSTM::readUnitForgetBias), l -> l.unitForgetBias, LSTM::unitForgetBias))
+      .insertAfter("seed",
+          argument("implementation", Kind.plain(LSTM::readImplementation), l -> l.implementation, LSTM::implementation));
+
+  /** Keras's {@code LSTM.from_config}. */
   public static LSTM fromConfig(Config c) {
-    LSTM l = new LSTM(readUnits(c));
-    l.readRnnConfig(c);
-    l.recurrentActivation(c.activation("recurrent_activation", "sigmoid"));
-    if (c.has("forget_bias_init")) {
-      l.unitForgetBias("one".equals(c.getString("forget_bias_init", "one")));
-    } else {
-      l.unitForgetBias(c.getBool("unit_forget_bias", true));
-    }
-    l.implementation(c.getInt("implementation", 2) == 0 ? 2 : Math.min(2, Math.max(1, c.getInt("implementation", 2))));
-    return l;
+    return new LSTM(readUnits(c)).readRnnConfig(c);
+  }
+
+  /** Keras 1's forget_bias_init "one" is unit_forget_bias. */
+  private static boolean readUnitForgetBias(Config c, String key, boolean current) {
+    return c.has("forget_bias_init") ? "one".equals(c.getString("forget_bias_init", "one")) : c.getBool(key, current);
+  }
+
+  /** Keras 1/2's implementation 0 reads as 2, the default; other values outside 1 and 2 as the nearer of them. */
+  private static int readImplementation(Config c, String key, int current) {
+    int mode = c.getInt(key, current);
+    return mode == 0 ? 2 : Math.min(2, Math.max(1, mode));
+  }
+
+  @Override
+  LayerArguments<LSTM> arguments() {
+    return ARGUMENTS;
   }
 
   public LSTM recurrentActivation(String name) {
@@ -73,11 +92,7 @@ public final class LSTM extends RNN<LSTM> {
 
   @Override
   protected LSTM newInstance() {
-    LSTM c = new LSTM(units);
-    c.recurrentActivation = recurrentActivation;
-    c.unitForgetBias = unitForgetBias;
-    c.implementation = implementation;
-    return c;
+    return new LSTM(units);
   }
 
   @Override
@@ -210,22 +225,5 @@ public final class LSTM extends RNN<LSTM> {
   @Override
   public List<FloatArray> fromLegacyWeights(List<String> names, List<FloatArray> arrays) {
     return arrays.size() == 12 ? LegacyGates.fuse(names, arrays, "ifco", 0, 6, 3, 9) : arrays;
-  }
-
-  @Override
-  protected void addCellConfig(Map<String, Object> c) {
-    c.put("recurrent_activation", recurrentActivation.name());
-  }
-
-  @Override
-  protected void addCellInitConfig(Map<String, Object> c) {
-    c.put("unit_forget_bias", unitForgetBias);
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    c.put("implementation", implementation);
-    return c;
   }
 }

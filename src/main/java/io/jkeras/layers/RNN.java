@@ -1,12 +1,22 @@
 package io.jkeras.layers;
 
+import static io.jkeras.layers.LayerArguments.ACTIVATION;
+import static io.jkeras.layers.LayerArguments.BOOLEAN;
+import static io.jkeras.layers.LayerArguments.CONSTRAINT;
+import static io.jkeras.layers.LayerArguments.INITIALIZER;
+import static io.jkeras.layers.LayerArguments.NUMBER;
+import static io.jkeras.layers.LayerArguments.REGULARIZER;
+import static io.jkeras.layers.LayerArguments.SEED;
+import static io.jkeras.layers.LayerArguments.argument;
+import static io.jkeras.layers.LayerArguments.constructorArgument;
+import static io.jkeras.layers.LayerArguments.refused;
+
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
 import io.jkeras.backend.CallContext;
 import io.jkeras.backend.Weight;
 import io.jkeras.config.Config;
 import io.jkeras.config.KerasFormatException;
-import io.jkeras.config.KerasObjects;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
@@ -76,7 +86,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
   }
 
   /**
-   * Reads the arguments all recurrent layers share (Keras 1 names too: init, inner_init,
+   * Reads this class's arguments ({@code from_config}; Keras 1 names too: init, inner_init,
    * inner_activation, dropout_W, dropout_U, W/U/b_regularizer, forget_bias_init).
    */
   protected L readRnnConfig(Config c) {
@@ -92,28 +102,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     c.legacy("U_constraint", "recurrent_constraint");
     c.legacy("b_constraint", "bias_constraint");
     readBaseConfig(c);
-    activation(c.activation("activation", "tanh"));
-    useBias(c.getBool("use_bias", true));
-    kernelInitializer(c.initializer("kernel_initializer", "glorot_uniform"));
-    recurrentInitializer(c.initializer("recurrent_initializer", "orthogonal"));
-    biasInitializer(c.initializer("bias_initializer", "zeros"));
-    kernelRegularizer = c.regularizer("kernel_regularizer");
-    recurrentRegularizer = c.regularizer("recurrent_regularizer");
-    biasRegularizer = c.regularizer("bias_regularizer");
-    kernelConstraint = c.constraint("kernel_constraint");
-    recurrentConstraint = c.constraint("recurrent_constraint");
-    biasConstraint = c.constraint("bias_constraint");
-    c.requireNull("activity_regularizer", "activity regularization");
-    dropout(c.getDouble("dropout", 0));
-    recurrentDropout(c.getDouble("recurrent_dropout", 0));
-    returnSequences(c.getBool("return_sequences", false));
-    returnState(c.getBool("return_state", false));
-    goBackwards(c.getBool("go_backwards", false));
-    stateful(c.getBool("stateful", false));
-    unroll(c.getBool("unroll", false));
-    zeroOutputForMask(c.getBool("zero_output_for_mask", false));
-    Long s = c.getLongOrNull("seed");
-    if (s != null) seed(s);
+    arguments().read(self(), c);
     if (c.getBool("time_major", false)) {
       throw new KerasFormatException(c.path() + ".time_major: time-major inputs are not supported");
     }
@@ -261,13 +250,42 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     return activation;
   }
 
-  // ----- copies (Bidirectional) -----
+  // ----- arguments, copies (Bidirectional) -----
 
   /**
-   * A new, unbuilt layer of the same class with the same units and the same class-specific
-   * arguments (recurrent_activation, unit_forget_bias, reset_after...). Every RNN subclass
-   * implements it; {@link #copy} fills in the arguments this base class holds.
+   * The arguments every recurrent layer takes, in Keras 3's {@code get_config} order (the RNN's
+   * own, then its cell's); LSTM and GRU insert their cell's own ({@link #arguments}).
    */
+  static final LayerArguments<RNN<?>> ARGUMENTS = LayerArguments.of(
+      argument("return_sequences", BOOLEAN, l -> l.returnSequences, RNN::returnSequences),
+      argument("return_state", BOOLEAN, l -> l.returnState, RNN::returnState),
+      argument("go_backwards", BOOLEAN, l -> l.goBackwards, RNN::goBackwards),
+      argument("stateful", BOOLEAN, l -> l.stateful, RNN::stateful),
+      argument("unroll", BOOLEAN, l -> l.unroll, RNN::unroll),
+      argument("zero_output_for_mask", BOOLEAN, l -> l.zeroOutputForMask, RNN::zeroOutputForMask),
+      constructorArgument("units", l -> l.units),
+      argument("activation", ACTIVATION, l -> l.activation, RNN::activation),
+      argument("use_bias", BOOLEAN, l -> l.useBias, RNN::useBias),
+      argument("kernel_initializer", INITIALIZER, l -> l.kernelInitializer, RNN::kernelInitializer),
+      argument("recurrent_initializer", INITIALIZER, l -> l.recurrentInitializer, RNN::recurrentInitializer),
+      argument("bias_initializer", INITIALIZER, l -> l.biasInitializer, RNN::biasInitializer),
+      argument("kernel_regularizer", REGULARIZER, l -> l.kernelRegularizer, (l, r) -> l.kernelRegularizer = r),
+      argument("recurrent_regularizer", REGULARIZER, l -> l.recurrentRegularizer, (l, r) -> l.recurrentRegularizer = r),
+      argument("bias_regularizer", REGULARIZER, l -> l.biasRegularizer, (l, r) -> l.biasRegularizer = r),
+      refused("activity_regularizer", "activity regularization"),
+      argument("kernel_constraint", CONSTRAINT, l -> l.kernelConstraint, (l, k) -> l.kernelConstraint = k),
+      argument("recurrent_constraint", CONSTRAINT, l -> l.recurrentConstraint, (l, k) -> l.recurrentConstraint = k),
+      argument("bias_constraint", CONSTRAINT, l -> l.biasConstraint, (l, k) -> l.biasConstraint = k),
+      argument("dropout", NUMBER, l -> l.dropout, RNN::dropout),
+      argument("recurrent_dropout", NUMBER, l -> l.recurrentDropout, RNN::recurrentDropout),
+      argument("seed", SEED, l -> l.seed, (l, s) -> l.seed = s));
+
+  /** This class's arguments: {@link #ARGUMENTS}, plus the cell's own in LSTM and GRU. */
+  LayerArguments<? super L> arguments() {
+    return ARGUMENTS;
+  }
+
+  /** A new, unbuilt layer of this class with the same units and default arguments ({@link #copy} sets the rest). */
   protected abstract L newInstance();
 
   /**
@@ -277,27 +295,7 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
    */
   public L copy(String name) {
     L c = newInstance();
-    RNN<L> r = c;
-    r.activation = activation;
-    r.useBias = useBias;
-    r.kernelInitializer = kernelInitializer;
-    r.recurrentInitializer = recurrentInitializer;
-    r.biasInitializer = biasInitializer;
-    r.dropout = dropout;
-    r.recurrentDropout = recurrentDropout;
-    r.returnSequences = returnSequences;
-    r.returnState = returnState;
-    r.goBackwards = goBackwards;
-    r.stateful = stateful;
-    r.unroll = unroll;
-    r.zeroOutputForMask = zeroOutputForMask;
-    r.seed = seed;
-    r.kernelRegularizer = kernelRegularizer;
-    r.recurrentRegularizer = recurrentRegularizer;
-    r.biasRegularizer = biasRegularizer;
-    r.kernelConstraint = kernelConstraint;
-    r.recurrentConstraint = recurrentConstraint;
-    r.biasConstraint = biasConstraint;
+    arguments().copy(self(), c);
     c.trainable(trainable());
     long[] shape = batchInputShape();
     if (shape != null) c.batchInputShape(shape);
@@ -553,37 +551,8 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
 
   @Override
   protected void addConfig(Map<String, Object> c) {
-    c.put("return_sequences", returnSequences);
-    c.put("return_state", returnState);
-    c.put("go_backwards", goBackwards);
-    c.put("stateful", stateful);
-    c.put("unroll", unroll);
-    c.put("zero_output_for_mask", zeroOutputForMask);
-    c.put("units", units);
-    c.put("activation", activation.name());
-    addCellConfig(c);
-    c.put("use_bias", useBias);
-    c.put("kernel_initializer", KerasObjects.initializer(kernelInitializer));
-    c.put("recurrent_initializer", KerasObjects.initializer(recurrentInitializer));
-    c.put("bias_initializer", KerasObjects.initializer(biasInitializer));
-    addCellInitConfig(c);
-    c.put("kernel_regularizer", KerasObjects.regularizer(kernelRegularizer));
-    c.put("recurrent_regularizer", KerasObjects.regularizer(recurrentRegularizer));
-    c.put("bias_regularizer", KerasObjects.regularizer(biasRegularizer));
-    c.put("activity_regularizer", null);
-    c.put("kernel_constraint", KerasObjects.constraint(kernelConstraint));
-    c.put("recurrent_constraint", KerasObjects.constraint(recurrentConstraint));
-    c.put("bias_constraint", KerasObjects.constraint(biasConstraint));
-    c.put("dropout", dropout);
-    c.put("recurrent_dropout", recurrentDropout);
-    c.put("seed", seed);
+    arguments().write(self(), c);
   }
-
-  /** Cell-specific arguments right after "activation" (recurrent_activation...). */
-  protected void addCellConfig(Map<String, Object> c) {}
-
-  /** Cell-specific arguments after the initializers (unit_forget_bias, reset_after...). */
-  protected void addCellInitConfig(Map<String, Object> c) {}
 
   @Override
   public String toString() {

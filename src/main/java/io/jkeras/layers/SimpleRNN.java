@@ -18,10 +18,9 @@ import org.tensorflow.types.TFloat32;
  */
 public final class SimpleRNN extends RNN<SimpleRNN> {
 
+  /** Keras's {@code SimpleRNN.from_config}: the RNN arguments, none of its own. */
   public static SimpleRNN fromConfig(Config c) {
-    SimpleRNN s = new SimpleRNN(readUnits(c));
-    s.readRnnConfig(c);
-    return s;
+    return new SimpleRNN(readUnits(c)).readRnnConfig(c);
   }
 
   public SimpleRNN(int units) {
