@@ -64,8 +64,16 @@ public final class KerasJson {
 
   private KerasJson() {}
 
-  /** Reads a model from a JSON file. Errors name the file and the JSON path. */
+  /** Reads a Sequential model (or a chain-shaped Functional one) from a JSON file. Errors name the file and the JSON path. */
   public static Sequential read(Path path) {
+    Model m = readModel(path);
+    if (m instanceof Sequential) return (Sequential) m;
+    m.close();
+    throw new KerasFormatException(path + ": a Functional model that is not a single chain: open it with readModel");
+  }
+
+  /** Reads any model from a JSON file: a Sequential, or a Functional graph. */
+  public static Model readModel(Path path) {
     String text;
     try {
       long size = Files.size(path);
@@ -77,15 +85,20 @@ public final class KerasJson {
       throw new KerasFormatException(path + ": cannot read: " + e.getMessage(), e);
     }
     try {
-      return read(text);
+      return readModel(text);
     } catch (KerasFormatException e) {
       throw new KerasFormatException(path + ": " + e.getMessage(), e);
     }
   }
 
-  /** Reads a model from JSON text. */
+  /** Reads a Sequential model (or a chain-shaped Functional one) from JSON text. */
   public static Sequential read(String json) {
     return fromTree(parse(json), -1);
+  }
+
+  /** Reads any model from JSON text. */
+  public static Model readModel(String json) {
+    return modelFromTree(parse(json), -1);
   }
 
   /** Parses JSON text with the size and depth limits; malformed JSON reports line and column. */
@@ -452,7 +465,7 @@ public final class KerasJson {
    * Without an optimizer (Keras 3's {@code to_json()} leaves it out), Keras's
    * {@code model_from_json} compiles with {@code compile()}'s default, "rmsprop": so does this.
    */
-  public static void compile(Sequential model, JsonNode compileConfig) {
+  public static void compile(Model model, JsonNode compileConfig) {
     if (compileConfig == null || compileConfig.isNull()) return;
     Config c = new Config(compileConfig, "compile_config", 3);
     JsonNode opt = c.getNode("optimizer");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.jkeras.config.KerasFormatException;
+import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.keras.hdf5.Hdf5;
 import java.io.IOException;
@@ -59,13 +60,33 @@ public final class KerasModels {
 
   // ----- loading -----
 
-  /** Loads a {@code .keras} archive or a full-model {@code .h5}, compiled if the file says how. */
+  /** Loads a {@code .keras} archive or a full-model {@code .h5} of a Sequential model, compiled if the file says how. */
   public static Sequential load(Path file) {
     return load(file, true);
   }
 
   /** Loads a {@code .keras} or full-model {@code .h5}; {@code compile=false} ignores the file's compile settings. */
   public static Sequential load(Path file, boolean compile) {
+    return sequential(loadModel(file, compile), file);
+  }
+
+  /** Loads any model (Sequential or Functional) from a {@code .keras} archive or a full-model {@code .h5}. */
+  public static Model loadModel(Path file) {
+    return loadModel(file, true);
+  }
+
+  /** Loads a JSON config with weights as any model (Sequential or Functional). */
+  public static Model loadModel(Path config, Path weights) {
+    return loadModel(config, weights, true);
+  }
+
+  private static Sequential sequential(Model m, Path file) {
+    if (m instanceof Sequential) return (Sequential) m;
+    m.close();
+    throw new KerasFormatException(file + ": a Functional model that is not a single chain: open it with KerasModels.loadModel");
+  }
+
+  public static Model loadModel(Path file, boolean compile) {
     if (!Files.exists(file)) throw new KerasFormatException(file + ": no such file");
     if (Files.isDirectory(file)) throw new KerasFormatException(file + ": is a directory, expected a .keras or .h5 file");
     if (Hdf5.isHdf5(file)) return loadLegacyModel(file, compile);
@@ -83,8 +104,12 @@ public final class KerasModels {
   }
 
   public static Sequential load(Path config, Path weights, boolean compile) {
+    return sequential(loadModel(config, weights, compile), config);
+  }
+
+  public static Model loadModel(Path config, Path weights, boolean compile) {
     JsonNode root = parseFile(config);
-    Sequential m = KerasJson.fromTree(root, -1);
+    Model m = KerasJson.modelFromTree(root, -1);
     try {
       loadWeights(m, weights);
       if (compile) {
@@ -100,7 +125,7 @@ public final class KerasModels {
     }
   }
 
-  private static Sequential loadKeras(Path file, boolean compile) {
+  private static Model loadKeras(Path file, boolean compile) {
     try (KerasArchive.Contents c = KerasArchive.read(file)) {
       JsonNode root;
       try {
@@ -116,7 +141,7 @@ public final class KerasModels {
           throw new KerasFormatException(file + ": metadata.json: " + e.getMessage(), e);
         }
       }
-      Sequential m = fromConfig(root, major, file + ": config.json");
+      Model m = fromConfig(root, major, file + ": config.json");
       try {
         Path inner = Path.of(file + "!/" + KerasArchive.WEIGHTS);
         try (HdfFile hdf = Hdf5.open(c.weights, "model.weights.h5")) {
@@ -136,7 +161,7 @@ public final class KerasModels {
     }
   }
 
-  private static Sequential loadLegacyModel(Path file, boolean compile) {
+  private static Model loadLegacyModel(Path file, boolean compile) {
     try (HdfFile hdf = Hdf5.open(file, "a Keras model file")) {
       String config;
       String version;
@@ -169,7 +194,7 @@ public final class KerasModels {
       }
       int major = version != null && !version.isEmpty() && Character.isDigit(version.charAt(0))
           ? Character.getNumericValue(version.charAt(0)) : KerasJson.kerasMajor(root);
-      Sequential m = fromConfig(root, major, file + ": model_config");
+      Model m = fromConfig(root, major, file + ": model_config");
       try {
         KerasWeights.load(m, hdf, file);
         if (compile && training != null) {
@@ -190,10 +215,10 @@ public final class KerasModels {
     }
   }
 
-  private static Sequential fromConfig(JsonNode root, int major, String where) {
-    Sequential m;
+  private static Model fromConfig(JsonNode root, int major, String where) {
+    Model m;
     try {
-      m = KerasJson.fromTree(root, major);
+      m = KerasJson.modelFromTree(root, major);
     } catch (KerasFormatException e) {
       throw new KerasFormatException(where + ": " + e.getMessage(), e);
     }
@@ -213,7 +238,7 @@ public final class KerasModels {
     return c;
   }
 
-  private static void compile(Sequential m, JsonNode compileConfig, String where) {
+  private static void compile(Model m, JsonNode compileConfig, String where) {
     // Keras 3.11+ writes "compile_config": {} for a model that was never compiled.
     if (compileConfig == null || compileConfig.isNull() || compileConfig.isObject() && compileConfig.isEmpty()) return;
     try {
@@ -250,7 +275,7 @@ public final class KerasModels {
   // ----- weights -----
 
   /** Loads weights of either layout (Keras 3 {@code .weights.h5}, legacy {@code .h5}) into {@code model}, building it if needed. */
-  public static void loadWeights(Sequential model, Path weights) {
+  public static void loadWeights(Model model, Path weights) {
     try (HdfFile hdf = Hdf5.open(weights, "a Keras weights file (.weights.h5 or .h5)")) {
       KerasWeights.load(model, hdf, weights);
       // As Keras's load_weights: a compiled model also gets the file's optimizer state.
@@ -259,7 +284,7 @@ public final class KerasModels {
   }
 
   /** Writes the model's weights as Keras 3's {@code model.save_weights("x.weights.h5")} does. */
-  public static void saveWeights(Sequential model, Path file) {
+  public static void saveWeights(Model model, Path file) {
     String name = file.getFileName().toString();
     if (!name.endsWith(".weights.h5")) {
       throw new IllegalArgumentException(file + ": the file name must end in .weights.h5 (Keras 3 reads other .h5 names"
@@ -273,13 +298,14 @@ public final class KerasModels {
   // ----- .keras -----
 
   /** Writes {@code model} as a Keras 3 {@code .keras} archive (built first if it is not). */
-  public static void saveKeras(Sequential model, Path file) {
+  public static void saveKeras(Model model, Path file) {
     if (!file.getFileName().toString().endsWith(".keras")) {
       throw new IllegalArgumentException(file + ": the file name must end in .keras (keras.models.load_model requires it)");
     }
     Hdf5.Tree tree = KerasWeights.keras3Tree(model, true);
     OptimizerWeights.write(tree, model);
-    String config = KerasJson.write(model, false); // the weights below carry Keras 2's hard_sigmoid, if any
+    // the weights below carry Keras 2's hard_sigmoid, if any
+    String config = model instanceof Sequential ? KerasJson.write((Sequential) model, false) : KerasJson.write(model);
     String metadata = metadata();
     atomicWrite(file, tmp -> {
       Path h5 = Files.createTempFile(tmp.getParent(), "." + file.getFileName() + ".weights-", ".tmp");
@@ -296,7 +322,7 @@ public final class KerasModels {
    * True if {@code model} uses Keras 2's hard_sigmoid (it was read from a Keras 1/2 file): its
    * Keras 3 JSON ({@link KerasJson#write}) alone would mean Keras 3's hard_sigmoid.
    */
-  public static boolean usesKeras2HardSigmoid(Sequential model) {
+  public static boolean usesKeras2HardSigmoid(Model model) {
     return KerasWeights.usesKeras2HardSigmoid(model);
   }
 
