@@ -36,6 +36,14 @@ public final class LayerRegistry {
     register("RNN", LayerRegistry::rnn);
     register("TimeDistributed", LayerRegistry::timeDistributed);
     register("TimeDistributedDense", LayerRegistry::timeDistributedDense);
+    register("Add", Add::fromConfig);
+    register("Subtract", Subtract::fromConfig);
+    register("Multiply", Multiply::fromConfig);
+    register("Average", Average::fromConfig);
+    register("Maximum", Maximum::fromConfig);
+    register("Minimum", Minimum::fromConfig);
+    register("Concatenate", Concatenate::fromConfig);
+    register("Dot", Dot::fromConfig);
   }
 
   private LayerRegistry() {}
