@@ -3,8 +3,8 @@
 Usage: merge_reference.py CASES.json RESULTS.json
 
 CASES.json: {"runs": [...], "shapes": [...]}.
-- A run: {"id", "layer": {"class_name", "config"} (jkeras's get_config), "inputs": [{"shape", "data"}],
-  "masks": [null or {"shape", "data"}]}. Keras builds the layer with from_config, calls it on the inputs with
+- A run: {"id", "layer": jkeras's serialized layer (class_name, config, build_config), "inputs": [{"shape", "data"}],
+  "masks": [null or {"shape", "data"}]}. Keras loads the layer as from a file, calls it on the inputs with
   the masks attached (as a Functional model does), and reports the output, its mask, get_config(), and
   compute_output_shape of the input shapes with the batch dimension unknown.
 - A shape case: {"id", "layer", "shapes": [[null, 3, 4], ...]}: the layer called on keras.Input tensors of those
@@ -17,10 +17,12 @@ import numpy as np
 import tensorflow as tf
 import keras
 from keras.src import backend
+from keras.src.saving import serialization_lib
 
 
 def layer_from(spec):
-    return getattr(keras.layers, spec["class_name"]).from_config(spec["config"])
+    """A layer as Keras loads it from a file: from_config, then build_config when there is one."""
+    return serialization_lib.deserialize_keras_object(spec)
 
 
 def array(a, dtype):

@@ -161,7 +161,7 @@ class MergeLayersTest {
       for (Run r : RUNS) {
         ObjectNode o = runs.addObject();
         o.put("id", r.id());
-        o.set("layer", serialized(r.layer().get()));
+        o.set("layer", builtAndSerialized(r.layer().get(), r.inputs()));
         ArrayNode in = o.putArray("inputs");
         for (FloatArray a : r.inputs()) in.add(arrayJson(a));
         ArrayNode ms = o.putArray("masks");
@@ -181,7 +181,7 @@ class MergeLayersTest {
       for (ShapeCase c : SHAPE_CASES) {
         ObjectNode o = sc.addObject();
         o.put("id", c.id());
-        o.set("layer", serialized(c.layer().get()));
+        o.set("layer", JSON.valueToTree(LayerRegistry.serialize(c.layer().get())));
         ArrayNode ss = o.putArray("shapes");
         for (long[] s : c.shapes()) ss.add(shapeJson(s));
       }
@@ -194,8 +194,14 @@ class MergeLayersTest {
     return oracle;
   }
 
-  private static JsonNode serialized(Layer<?> layer) {
-    return JSON.valueToTree(Map.of("class_name", layer.className(), "config", layer.getConfig()));
+  /** The layer as a .keras file holds it, built_config included, after building it for the inputs' shapes. */
+  private static JsonNode builtAndSerialized(Merge<?> layer, List<FloatArray> inputs) {
+    try (ModelRuntime rt = new ModelRuntime()) {
+      List<long[]> shapes = new ArrayList<>();
+      for (FloatArray a : inputs) shapes.add(noneBatch(a.shape()));
+      layer.build(rt, shapes);
+    }
+    return JSON.valueToTree(LayerRegistry.serialize(layer));
   }
 
   private static ObjectNode arrayJson(FloatArray a) {
