@@ -18,8 +18,6 @@ public final class Average extends Merge<Average> {
   @Override
   protected Operand<TFloat32> merge(CallContext ctx, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
     Ops tf = ctx.tf();
-    Operand<TFloat32> sum = inputs.get(0);
-    for (int i = 1; i < inputs.size(); i++) sum = tf.math.add(sum, inputs.get(i));
-    return tf.math.div(sum, tf.constant((float) inputs.size()));
+    return tf.math.div(sum(tf, inputs), tf.constant((float) inputs.size()));
   }
 }

@@ -209,6 +209,13 @@ public abstract class Merge<L extends Merge<L>> extends Layer<L> {
     return new ArrayList<>(masks);
   }
 
+  /** The elementwise sum of the inputs, first to last (Add; Average divides it). */
+  protected static Operand<TFloat32> sum(Ops tf, List<Operand<TFloat32>> inputs) {
+    Operand<TFloat32> out = inputs.get(0);
+    for (int i = 1; i < inputs.size(); i++) out = tf.math.add(out, inputs.get(i));
+    return out;
+  }
+
   protected static int rank(Operand<?> x) {
     return x.shape().numDimensions();
   }
