@@ -10,7 +10,8 @@ import keras
 
 CLASSES = {
     "layers": ["InputLayer", "Dense", "Activation", "Dropout", "Embedding", "Flatten", "Masking", "RepeatVector",
-               "LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed"],
+               "LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed", "Add", "Subtract", "Multiply",
+               "Average", "Maximum", "Minimum", "Concatenate", "Dot"],
     "optimizers": ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl"],
     "callbacks": ["EarlyStopping", "CSVLogger", "ModelCheckpoint", "ReduceLROnPlateau", "TerminateOnNaN"],
 }

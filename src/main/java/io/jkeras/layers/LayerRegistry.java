@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jkeras.config.Config;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.config.KerasObjects;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,14 @@ public final class LayerRegistry {
     register("RNN", LayerRegistry::rnn);
     register("TimeDistributed", LayerRegistry::timeDistributed);
     register("TimeDistributedDense", LayerRegistry::timeDistributedDense);
+    register("Add", Add::fromConfig);
+    register("Subtract", Subtract::fromConfig);
+    register("Multiply", Multiply::fromConfig);
+    register("Average", Average::fromConfig);
+    register("Maximum", Maximum::fromConfig);
+    register("Minimum", Minimum::fromConfig);
+    register("Concatenate", Concatenate::fromConfig);
+    register("Dot", Dot::fromConfig);
   }
 
   private LayerRegistry() {}
@@ -92,7 +101,13 @@ public final class LayerRegistry {
     long[] built = layer.builtInputShape();
     if (built != null) {
       Map<String, Object> bc = new LinkedHashMap<>();
-      bc.put("input_shape", KerasObjects.shape(built));
+      if (layer instanceof Merge) {
+        List<Object> shapes = new ArrayList<>();
+        for (long[] s : ((Merge<?>) layer).builtInputShapes()) shapes.add(KerasObjects.shape(s));
+        bc.put("input_shape", shapes);
+      } else {
+        bc.put("input_shape", KerasObjects.shape(built));
+      }
       m.put("build_config", bc);
     }
     return m;
