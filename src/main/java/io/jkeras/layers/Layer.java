@@ -43,6 +43,7 @@ public abstract class Layer<L extends Layer<L>> {
   private final List<Weight> weights = new ArrayList<>();
   private CallContext context;
   private final List<Node> inboundNodes = new ArrayList<>();
+  private List<long[]> builtInputShapes;
   /** Whether a mask arriving at this layer passes through unchanged (Keras's supports_masking). */
   protected boolean supportsMasking;
 
@@ -483,7 +484,23 @@ public abstract class Layer<L extends Layer<L>> {
     this.runtime = runtime;
     checkInputShapes(inputShapes);
     buildMulti(inputShapes);
+    List<long[]> copy = new ArrayList<>();
+    for (long[] s : inputShapes) copy.add(s.clone());
+    this.builtInputShapes = copy;
     this.builtInputShape = inputShapes.get(0).clone();
+  }
+
+  /**
+   * The shapes this layer was built for, one per input (one for most layers), or null before
+   * build: a layer built from several inputs lists them all in its {@code build_config}, and Keras
+   * refuses to build a merge from a single shape.
+   */
+  public List<long[]> builtInputShapes() {
+    if (!isBuilt()) return null;
+    List<long[]> r = new ArrayList<>();
+    if (builtInputShapes == null) r.add(builtInputShape.clone());
+    else for (long[] s : builtInputShapes) r.add(s.clone());
+    return r;
   }
 
   /** Validates a call's input shapes; a layer that takes several inputs overrides this. */

@@ -101,9 +101,10 @@ public final class LayerRegistry {
     long[] built = layer.builtInputShape();
     if (built != null) {
       Map<String, Object> bc = new LinkedHashMap<>();
-      if (layer instanceof Merge) {
+      List<long[]> all = layer.builtInputShapes();
+      if (all.size() > 1) {
         List<Object> shapes = new ArrayList<>();
-        for (long[] s : ((Merge<?>) layer).builtInputShapes()) shapes.add(KerasObjects.shape(s));
+        for (long[] s : all) shapes.add(KerasObjects.shape(s));
         bc.put("input_shape", shapes);
       } else {
         bc.put("input_shape", KerasObjects.shape(built));

@@ -26,7 +26,6 @@ import org.tensorflow.types.TFloat32;
  * one, and none otherwise.
  */
 public abstract class Merge<L extends Merge<L>> extends Layer<L> {
-  private List<long[]> builtShapes;
 
   protected Merge() {
     this.supportsMasking = true;
@@ -95,24 +94,6 @@ public abstract class Merge<L extends Merge<L>> extends Layer<L> {
       if (s.length < 1) throw shapesError("every input needs a batch dimension", inputShapes);
     }
     checkShapes(inputShapes);
-  }
-
-  @Override
-  protected void buildMulti(List<long[]> inputShapes) {
-    List<long[]> copy = new ArrayList<>();
-    for (long[] s : inputShapes) copy.add(s.clone());
-    builtShapes = Collections.unmodifiableList(copy);
-  }
-
-  /**
-   * The shapes this layer was built for, one per input, or null before build: a merge's
-   * {@code build_config} lists them all, and Keras refuses to build a merge from a single shape.
-   */
-  public List<long[]> builtInputShapes() {
-    if (builtShapes == null) return null;
-    List<long[]> r = new ArrayList<>();
-    for (long[] s : builtShapes) r.add(s.clone());
-    return r;
   }
 
   /** Validates the input shapes (their count is already checked); by default Keras's elementwise rules. */

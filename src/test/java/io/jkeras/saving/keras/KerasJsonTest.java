@@ -1,27 +1,31 @@
 package io.jkeras.saving.keras;
 
 import static io.jkeras.testing.Fixtures.path;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.activations.Activations;
+import io.jkeras.config.KerasFormatException;
+import io.jkeras.data.FloatArray;
 import io.jkeras.layers.Bidirectional;
 import io.jkeras.layers.Dense;
 import io.jkeras.layers.Embedding;
 import io.jkeras.layers.GRU;
 import io.jkeras.layers.LSTM;
 import io.jkeras.layers.TimeDistributed;
+import io.jkeras.models.Functional;
+import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.regularizers.Regularizer;
+import io.jkeras.saving.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import io.jkeras.config.KerasFormatException;
-import io.jkeras.saving.ModelFiles;
 
 /** Every Keras JSON config among the fixtures loads, has Keras's parameter counts and round-trips. */
 class KerasJsonTest {
@@ -248,14 +252,30 @@ class KerasJsonTest {
   }
 
   @Test
-  void multiInputFunctionalIsNotSupportedYet() {
+  void multiInputFunctionalOpensAsAFunctionalModel() {
     String json = "{\"class_name\": \"Functional\", \"config\": {\"name\": \"m\", \"layers\": ["
         + "{\"class_name\": \"InputLayer\", \"name\": \"a\", \"config\": {\"batch_shape\": [null, 2], \"name\": \"a\"}, \"inbound_nodes\": []},"
         + "{\"class_name\": \"InputLayer\", \"name\": \"b\", \"config\": {\"batch_shape\": [null, 2], \"name\": \"b\"}, \"inbound_nodes\": []},"
         + "{\"class_name\": \"Add\", \"name\": \"add\", \"config\": {\"name\": \"add\"}, \"inbound_nodes\": [[[\"a\", 0, 0, {}], [\"b\", 0, 0, {}]]]}],"
         + "\"input_layers\": [[\"a\", 0, 0], [\"b\", 0, 0]], \"output_layers\": [[\"add\", 0, 0]]}}";
+    try (Model m = KerasJson.readModel(json)) {
+      assertTrue(m instanceof Functional, m.getClass().toString());
+      assertEquals(List.of("a", "b"), m.inputNames());
+      FloatArray sum = m.predictMulti(List.of(new float[][] {{1, 2}}, new float[][] {{10, 20}})).get(0);
+      assertArrayEquals(new float[] {11, 22}, sum.data());
+    }
     KerasFormatException e = assertThrows(KerasFormatException.class, () -> KerasJson.read(json));
-    assertTrue(e.getMessage().contains("not supported yet"), e.getMessage());
+    assertTrue(e.getMessage().contains("not a Sequential model") && e.getMessage().contains("readModel"), e.getMessage());
+    String cycle = json.replace("\"inbound_nodes\": [[[\"a\", 0, 0, {}], [\"b\", 0, 0, {}]]]", "\"inbound_nodes\": [[[\"a\", 0, 0, {}], [\"add\", 0, 0, {}]]]");
+    e = assertThrows(KerasFormatException.class, () -> KerasJson.readModel(cycle));
+    assertTrue(e.getMessage().contains("'add' can never be called"), e.getMessage());
+    String missing = json.replace("[\"b\", 0, 0, {}]]]", "[\"c\", 0, 0, {}]]]");
+    e = assertThrows(KerasFormatException.class, () -> KerasJson.readModel(missing));
+    assertTrue(e.getMessage().contains("refers to layer 'c'"), e.getMessage());
+    String disconnected = json.replace("\"output_layers\": [[\"add\", 0, 0]]", "\"output_layers\": [[\"add\", 0, 0], [\"b\", 0, 0]]")
+        .replace("\"input_layers\": [[\"a\", 0, 0], [\"b\", 0, 0]]", "\"input_layers\": [[\"a\", 0, 0]]");
+    e = assertThrows(KerasFormatException.class, () -> KerasJson.readModel(disconnected));
+    assertTrue(e.getMessage().contains("graph disconnected"), e.getMessage());
   }
 
   @Test
