@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,9 +28,47 @@ import java.util.Set;
  * layer) is refused, naming the layer.
  */
 final class FunctionalJson {
-  /** Keras 3 writes a Masking/Embedding mask in a config as these op layers; jkeras makes the masks itself. */
+  /**
+   * Keras 3 records how it computes the masks it passes between layers as op nodes in the config
+   * ({@code keras.src.ops}: NotEqual, Any, ExpandDims, LogicalOr, ZerosLike, ...), whose outputs
+   * reach layers only as their {@code mask} argument. jkeras computes the same masks itself (each
+   * layer's computeMask, as Keras does), so these nodes are left out; a model that feeds an op's
+   * output to a layer as data is refused.
+   */
   static final Set<String> MASK_OPS = Set.of("NotEqual", "Any");
   private static final Set<String> MODEL_CLASSES = Set.of("Functional", "Model", "Sequential");
+
+  /**
+   * The op nodes of a config, by name: those a Keras 3 config marks by module; in a legacy .h5
+   * config (which drops "module"), entries without "trainable" (every layer but InputLayer has it)
+   * that compute, directly or through other such entries, a {@code mask} argument.
+   */
+  private static Map<String, String> opNodes(JsonNode layerList) {
+    Map<String, JsonNode> byName = new LinkedHashMap<>();
+    Map<String, String> ops = new LinkedHashMap<>();
+    Set<String> candidates = new HashSet<>();
+    List<String> queue = new ArrayList<>();
+    for (JsonNode l : layerList) {
+      String name = l.path("name").asText(l.path("config").path("name").asText("?"));
+      byName.put(name, l);
+      String module = l.path("module").asText("");
+      String cls = l.path("class_name").asText();
+      if (module.startsWith("keras.src.ops")) ops.put(name, cls);
+      JsonNode config = l.path("config");
+      if (module.isEmpty() && !cls.equals("InputLayer") && config.isObject() && !config.has("trainable")) candidates.add(name);
+      for (JsonNode node : l.path("inbound_nodes")) {
+        if (node.isObject()) collectNames(node.path("kwargs").get("mask"), queue);
+        else if (node.isArray()) for (JsonNode t : node) if (t.isArray() && t.size() > 3) collectNames(t.get(3).get("mask"), queue);
+      }
+    }
+    while (!queue.isEmpty()) {
+      String n = queue.remove(queue.size() - 1);
+      if (!candidates.contains(n) || ops.containsKey(n)) continue;
+      ops.put(n, byName.get(n).path("class_name").asText());
+      for (JsonNode node : byName.get(n).path("inbound_nodes")) collectNames(node.isObject() ? node.get("args") : node, queue);
+    }
+    return ops;
+  }
 
   private FunctionalJson() {}
 
@@ -43,13 +82,14 @@ final class FunctionalJson {
     Map<String, Layer<?>> byName = new LinkedHashMap<>();
     Map<String, JsonNode> nodesOf = new LinkedHashMap<>();
     Map<String, String> where = new HashMap<>();
+    Map<String, String> ops = opNodes(layerList);
     for (int i = 0; i < layerList.size(); i++) {
       JsonNode l = layerList.get(i);
       String path = "config.layers[" + i + "]";
       String name = l.path("name").asText(l.path("config").path("name").asText(null));
       if (name == null) throw new KerasFormatException(path + ": a functional layer needs a name");
       String cls = l.path("class_name").asText();
-      if (MASK_OPS.contains(cls)) continue;
+      if (ops.containsKey(name)) continue;
       if (MODEL_CLASSES.contains(cls)) {
         throw new KerasFormatException(path + ": not supported yet: a model ('" + name + "', " + cls + ") used as a layer");
       }
@@ -82,7 +122,7 @@ final class FunctionalJson {
         if (nodes == null || nodes.isNull()) continue;
         if (!nodes.isArray()) throw new KerasFormatException(nodesPath + ": expected a list");
         while (n < nodes.size()) {
-          List<KerasTensor> in = inputsOf(nodes.get(n), byName, nodesPath + "[" + n + "]");
+          List<KerasTensor> in = inputsOf(nodes.get(n), byName, ops, nodesPath + "[" + n + "]");
           if (in == null) break;
           try {
             layer.applyMulti(in.toArray(new KerasTensor[0]));
@@ -103,8 +143,8 @@ final class FunctionalJson {
             + " layer that is missing or from a cycle in the graph");
       }
     }
-    List<KerasTensor> inputs = tensors(config.get("input_layers"), byName, "config.input_layers");
-    List<KerasTensor> outputs = tensors(config.get("output_layers"), byName, "config.output_layers");
+    List<KerasTensor> inputs = tensors(config.get("input_layers"), byName, ops, "config.input_layers");
+    List<KerasTensor> outputs = tensors(config.get("output_layers"), byName, ops, "config.output_layers");
     try {
       return Model.of(inputs, outputs, config.path("name").asText(null));
     } catch (IllegalArgumentException e) {
@@ -116,19 +156,19 @@ final class FunctionalJson {
    * The input tensors of one serialized call, in order (args, then {@code initial_state}); null
    * while one of them does not exist yet.
    */
-  private static List<KerasTensor> inputsOf(JsonNode node, Map<String, Layer<?>> byName, String path) {
+  private static List<KerasTensor> inputsOf(JsonNode node, Map<String, Layer<?>> byName, Map<String, String> ops, String path) {
     List<KerasTensor> r = new ArrayList<>();
     boolean[] missing = {false};
     if (node.isObject()) { // Keras 3: {"args": [...], "kwargs": {...}}
-      collect(node.get("args"), byName, path + ".args", r, missing);
+      collect(node.get("args"), byName, ops, path + ".args", r, missing);
       JsonNode kwargs = node.get("kwargs");
       if (kwargs != null && kwargs.isObject()) {
         for (Map.Entry<String, JsonNode> e : iterable(kwargs)) {
           String k = e.getKey();
           if (k.equals("initial_state")) {
-            collect(e.getValue(), byName, path + ".kwargs.initial_state", r, missing);
+            collect(e.getValue(), byName, ops, path + ".kwargs.initial_state", r, missing);
           } else if (k.equals("mask")) {
-            checkMask(e.getValue(), path + ".kwargs.mask");
+            checkMask(e.getValue(), ops, path + ".kwargs.mask");
           } else if (k.equals("training")) {
             continue;
           } else if (containsTensor(e.getValue())) {
@@ -139,14 +179,14 @@ final class FunctionalJson {
     } else if (node.isArray()) { // Keras 2: [[layer, node, tensor, kwargs], ...]
       for (JsonNode t : node) {
         if (!t.isArray() || t.size() < 3) throw new KerasFormatException(path + ": expected [layer, node, tensor, kwargs] entries");
-        KerasTensor kt = tensor(t.get(0).asText(), t.get(1).asInt(), t.get(2).asInt(), byName, path);
+        KerasTensor kt = tensor(t.get(0).asText(), t.get(1).asInt(), t.get(2).asInt(), byName, ops, path);
         if (kt == null) missing[0] = true;
         else r.add(kt);
         JsonNode kw = t.size() > 3 ? t.get(3) : null;
         if (kw != null && kw.isObject()) {
           for (Map.Entry<String, JsonNode> e : iterable(kw)) {
-            if (e.getKey().equals("initial_state")) collect(e.getValue(), byName, path + ".initial_state", r, missing);
-            else if (e.getKey().equals("mask")) checkMask(e.getValue(), path + ".mask");
+            if (e.getKey().equals("initial_state")) collect(e.getValue(), byName, ops, path + ".initial_state", r, missing);
+            else if (e.getKey().equals("mask")) checkMask(e.getValue(), ops, path + ".mask");
             else if (containsTensor(e.getValue())) {
               throw new KerasFormatException(path + ": not supported yet: a tensor passed as '" + e.getKey() + "'");
             }
@@ -160,12 +200,13 @@ final class FunctionalJson {
   }
 
   /** Every {@code __keras_tensor__} (or Keras 2 history triple) in {@code n}, in order. */
-  private static void collect(JsonNode n, Map<String, Layer<?>> byName, String path, List<KerasTensor> out, boolean[] missing) {
+  private static void collect(JsonNode n, Map<String, Layer<?>> byName, Map<String, String> ops, String path,
+      List<KerasTensor> out, boolean[] missing) {
     if (n == null || n.isNull()) return;
     if (n.isObject()) {
       JsonNode h = n.path("config").get("keras_history");
       if (h != null && h.isArray() && h.size() >= 3) {
-        KerasTensor t = tensor(h.get(0).asText(), h.get(1).asInt(), h.get(2).asInt(), byName, path);
+        KerasTensor t = tensor(h.get(0).asText(), h.get(1).asInt(), h.get(2).asInt(), byName, ops, path);
         if (t == null) missing[0] = true;
         else out.add(t);
         return;
@@ -177,17 +218,22 @@ final class FunctionalJson {
     }
     if (n.isArray()) {
       if (n.size() >= 3 && n.get(0).isTextual() && n.get(1).isNumber() && n.get(2).isNumber()) {
-        KerasTensor t = tensor(n.get(0).asText(), n.get(1).asInt(), n.get(2).asInt(), byName, path);
+        KerasTensor t = tensor(n.get(0).asText(), n.get(1).asInt(), n.get(2).asInt(), byName, ops, path);
         if (t == null) missing[0] = true;
         else out.add(t);
         return;
       }
-      for (JsonNode c : n) collect(c, byName, path, out, missing);
+      for (JsonNode c : n) collect(c, byName, ops, path, out, missing);
     }
   }
 
   /** The tensor [layer, node, tensor], or null when that node has not been made yet. */
-  private static KerasTensor tensor(String layerName, int node, int index, Map<String, Layer<?>> byName, String path) {
+  private static KerasTensor tensor(String layerName, int node, int index, Map<String, Layer<?>> byName,
+      Map<String, String> ops, String path) {
+    if (ops.containsKey(layerName)) {
+      throw new KerasFormatException(path + ": not supported yet: the output of the op '" + layerName + "' ("
+          + ops.get(layerName) + ") used as data (jkeras leaves out the ops Keras records for masks only)");
+    }
     Layer<?> l = byName.get(layerName);
     if (l == null) throw new KerasFormatException(path + ": refers to layer '" + layerName + "', which the config does not have");
     if (node < 0 || index < 0) throw new KerasFormatException(path + ": negative node or tensor index for '" + layerName + "'");
@@ -201,7 +247,7 @@ final class FunctionalJson {
     return outs.get(index);
   }
 
-  private static List<KerasTensor> tensors(JsonNode n, Map<String, Layer<?>> byName, String path) {
+  private static List<KerasTensor> tensors(JsonNode n, Map<String, Layer<?>> byName, Map<String, String> ops, String path) {
     if (n == null || !n.isArray() || n.size() == 0) throw new KerasFormatException(path + ": expected a list of [layer, node, tensor]");
     List<JsonNode> entries = new ArrayList<>();
     if (n.get(0).isTextual()) entries.add(n); // Keras 3 writes one input as a bare [name, 0, 0]
@@ -209,7 +255,7 @@ final class FunctionalJson {
     List<KerasTensor> r = new ArrayList<>();
     for (JsonNode e : entries) {
       if (!e.isArray() || e.size() < 3 || !e.get(0).isTextual()) throw new KerasFormatException(path + ": expected [layer, node, tensor]");
-      KerasTensor t = tensor(e.get(0).asText(), e.get(1).asInt(), e.get(2).asInt(), byName, path);
+      KerasTensor t = tensor(e.get(0).asText(), e.get(1).asInt(), e.get(2).asInt(), byName, ops, path);
       if (t == null) throw new KerasFormatException(path + ": layer '" + e.get(0).asText() + "' has no call " + e.get(1).asInt());
       r.add(t);
     }
@@ -217,12 +263,12 @@ final class FunctionalJson {
   }
 
   /** A mask passed to a call must be one jkeras computes itself (from Masking or Embedding), never a free tensor. */
-  private static void checkMask(JsonNode mask, String path) {
+  private static void checkMask(JsonNode mask, Map<String, String> ops, String path) {
     if (mask == null || mask.isNull()) return;
     List<String> layers = new ArrayList<>();
     collectNames(mask, layers);
     for (String l : layers) {
-      if (!l.startsWith("not_equal") && !l.startsWith("any")) {
+      if (!ops.containsKey(l)) {
         throw new KerasFormatException(path + ": not supported yet: an explicit mask from layer '" + l + "'");
       }
     }
