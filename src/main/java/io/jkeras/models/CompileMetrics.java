@@ -57,7 +57,7 @@ final class CompileMetrics {
     return r;
   }
 
-  private List<String> namesFor(int output) {
+  List<String> namesFor(int output) {
     if (shared) return perOutput.isEmpty() ? List.of() : perOutput.get(0);
     return output < perOutput.size() ? perOutput.get(output) : List.of();
   }

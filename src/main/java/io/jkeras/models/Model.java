@@ -280,6 +280,28 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     }
   }
 
+  /** The loss of each output, in order (with one loss compiled, that loss for every output). */
+  public List<Loss> losses() {
+    List<Loss> r = new ArrayList<>();
+    for (int o = 0; o < outputCount(); o++) r.add(lossFor(o));
+    return r;
+  }
+
+  /** True when compiled with a loss per output (Keras's dict or list form). */
+  public boolean hasLossPerOutput() {
+    return outputLosses != null;
+  }
+
+  /** The weight of each output's loss, or null when none were given (all 1). */
+  public List<Double> lossWeights() {
+    return lossWeights;
+  }
+
+  /** The metric names compiled for output {@code o}, as given to compile (not prefixed). */
+  public List<String> metricsOf(int o) {
+    return metrics.namesFor(o);
+  }
+
   /** The loss of output {@code o}. */
   Loss lossFor(int o) {
     return outputLosses == null ? loss : outputLosses.get(o);

@@ -390,7 +390,13 @@ public final class KerasJson {
       throw new IllegalArgumentException("model " + model.name() + ": Keras 2's hard_sigmoid in a Functional model cannot be"
           + " written to a Keras 3 config yet");
     }
-    Map<String, Object> root = KerasObjects.serialize("keras", "Functional", FunctionalJson.config((Functional) model));
+    // As Keras 3 writes a Functional model: its own module and registered name, no build shape.
+    Map<String, Object> root = KerasObjects.serialize("keras.src.models.functional", "Functional",
+        FunctionalJson.config((Functional) model));
+    root.put("registered_name", "Functional");
+    Map<String, Object> bc = new LinkedHashMap<>();
+    bc.put("input_shape", null);
+    root.put("build_config", bc);
     if (model.isCompiled()) root.put("compile_config", compileConfig(model));
     return root;
   }
@@ -448,10 +454,26 @@ public final class KerasJson {
     Map<String, Object> c = new LinkedHashMap<>();
     Optimizer o = model.optimizer();
     c.put("optimizer", KerasObjects.serialize("keras.optimizers", o.className(), o.getConfig()));
-    Loss loss = model.loss();
-    c.put("loss", loss.name());
-    c.put("loss_weights", null);
-    c.put("metrics", model.metricNames().isEmpty() ? null : new ArrayList<>(model.metricNames()));
+    if (model.hasLossPerOutput()) {
+      // Keras's dict form, by output name.
+      List<String> names = model.outputNames();
+      Map<String, Object> losses = new LinkedHashMap<>();
+      Map<String, Object> weights = new LinkedHashMap<>();
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        losses.put(names.get(i), model.losses().get(i).name());
+        if (model.lossWeights() != null) weights.put(names.get(i), model.lossWeights().get(i));
+        if (!model.metricsOf(i).isEmpty()) metrics.put(names.get(i), new ArrayList<>(model.metricsOf(i)));
+      }
+      c.put("loss", losses);
+      c.put("loss_weights", model.lossWeights() == null ? null : weights);
+      c.put("metrics", metrics.isEmpty() ? null : metrics);
+    } else {
+      c.put("loss", model.loss().name());
+      c.put("loss_weights", null);
+      List<String> metrics = model.metricsOf(0);
+      c.put("metrics", metrics.isEmpty() ? null : new ArrayList<>(metrics));
+    }
     c.put("weighted_metrics", null);
     c.put("run_eagerly", false);
     c.put("steps_per_execution", 1);
@@ -472,11 +494,40 @@ public final class KerasJson {
     Optimizer optimizer = opt == null || opt.isNull() ? Optimizers.get("rmsprop")
         : OptimizerConfigs.fromConfig(opt, "compile_config.optimizer");
     JsonNode lossNode = c.getNode("loss");
-    Loss loss;
     if (lossNode == null || lossNode.isNull()) throw new KerasFormatException("compile_config.loss: missing");
-    if (lossNode.isTextual()) {
-      loss = Losses.get(lossNode.asText());
-    } else if (lossNode.isObject() && lossNode.has("class_name")) {
+    JsonNode weightsNode = c.getNode("loss_weights");
+    JsonNode metricsNode = c.getNode("metrics");
+    c.ignore("loss_weights", "weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss");
+    boolean byName = lossNode.isObject() && !lossNode.has("class_name");
+    if (byName || lossNode.isArray()) {
+      // A loss per output: Keras's dict (by output name) or list form.
+      List<String> names = model.outputNames();
+      List<Object> losses = new ArrayList<>();
+      List<Double> weights = weightsNode == null || weightsNode.isNull() ? null : new ArrayList<>();
+      List<List<String>> metrics = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        String at = byName ? names.get(i) : Integer.toString(i);
+        JsonNode l = byName ? lossNode.get(names.get(i)) : lossNode.get(i);
+        if (l == null || l.isNull()) throw new KerasFormatException("compile_config.loss: no loss for output " + at);
+        losses.add(loss(l, "compile_config.loss." + at));
+        if (weights != null) {
+          JsonNode w = byName ? weightsNode.get(names.get(i)) : weightsNode.get(i);
+          weights.add(w == null || w.isNull() ? 1.0 : w.asDouble());
+        }
+        JsonNode m = metricsNode == null || metricsNode.isNull() ? null : metricsNode.isObject() ? metricsNode.get(names.get(i))
+            : metricsNode.get(i);
+        metrics.add(metricNames(m));
+      }
+      model.compile(optimizer, losses, weights, metrics);
+      return;
+    }
+    Loss loss = loss(lossNode, "compile_config.loss");
+    model.compile(optimizer, loss, metricNames(metricsNode).toArray(new String[0]));
+  }
+
+  private static Loss loss(JsonNode lossNode, String path) {
+    if (lossNode.isTextual()) return Losses.get(lossNode.asText());
+    if (lossNode.isObject() && lossNode.has("class_name")) {
       Map<String, Object> lc = new HashMap<>();
       JsonNode cfg = lossNode.get("config");
       if (cfg != null && cfg.isObject()) {
@@ -486,20 +537,20 @@ public final class KerasJson {
           }
         });
       }
-      loss = Losses.get(lossNode.get("class_name").asText(), lc);
-    } else {
-      throw new KerasFormatException("compile_config.loss: not supported yet: " + Config.describe(lossNode));
+      return Losses.get(lossNode.get("class_name").asText(), lc);
     }
+    throw new KerasFormatException(path + ": not supported yet: " + Config.describe(lossNode));
+  }
+
+  private static List<String> metricNames(JsonNode m) {
     List<String> metrics = new ArrayList<>();
-    JsonNode m = c.getNode("metrics");
     if (m != null && m.isArray()) {
       for (JsonNode x : m) {
         if (x.isTextual()) metrics.add(x.asText());
         else if (x.isObject() && x.has("config")) metrics.add(x.path("config").path("name").asText(x.path("class_name").asText()));
       }
     }
-    c.ignore("loss_weights", "weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss");
-    model.compile(optimizer, loss, metrics.toArray(new String[0]));
+    return metrics;
   }
 
   /** Sets a default name for an InputLayer that Keras would create ("input_layer", "input_layer_1", ...). */
