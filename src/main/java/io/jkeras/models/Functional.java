@@ -42,6 +42,11 @@ public class Functional extends Model {
   private boolean built;
 
   Functional(List<KerasTensor> inputs, List<KerasTensor> outputs, String name) {
+    this(inputs, outputs, name, true);
+  }
+
+  /** {@code build}: false for the graph a Sequential model runs on, which it builds in its own runtime. */
+  Functional(List<KerasTensor> inputs, List<KerasTensor> outputs, String name, boolean build) {
     if (inputs == null || inputs.isEmpty()) throw new IllegalArgumentException("a Functional model needs at least one input");
     if (outputs == null || outputs.isEmpty()) throw new IllegalArgumentException("a Functional model needs at least one output");
     this.inputs = List.copyOf(inputs);
@@ -56,7 +61,7 @@ public class Functional extends Model {
     }
     mapGraph();
     // As in Keras, a Functional model's layers are built when it is made: every shape is known.
-    buildLayers(runtime(), inputSpecs());
+    if (build) buildLayers(runtime(), inputSpecs());
   }
 
   /**

@@ -6,6 +6,7 @@ import io.jkeras.backend.ModelRuntime;
 import io.jkeras.backend.Weight;
 import io.jkeras.layers.Embedding;
 import io.jkeras.layers.InputLayer;
+import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.RNN;
 import io.jkeras.utils.Shapes;
@@ -26,6 +27,8 @@ public class Sequential extends Model {
   private long[] inputBatchShape;
   private String inputName;
   private String inputDtype;
+  /** The graph of calls the model runs, made when it is built. */
+  private Functional graph;
 
   public Sequential() {}
 
@@ -137,11 +140,13 @@ public class Sequential extends Model {
   @Override
   protected void buildLayers(ModelRuntime runtime, long[] batchInputShape) {
     if (inputBatchShape == null) inputBatchShape = batchInputShape.clone();
-    long[] shape = batchInputShape;
-    for (Layer<?> l : layers) {
-      l.build(runtime, shape);
-      shape = l.computeOutputShape(shape);
-    }
+    // As in Keras 3, a Sequential model runs as the Functional graph of its layers called in turn.
+    InputLayer in = InputLayer.withBatchShape(batchInputShape);
+    in.name(inputName != null ? inputName : "sequential_input");
+    KerasTensor x = in.output();
+    for (Layer<?> l : layers) x = l.apply(x);
+    graph = new Functional(List.of(in.output()), List.of(x), name(), false);
+    graph.buildLayers(runtime, List.of(batchInputShape));
   }
 
   @Override
@@ -153,14 +158,8 @@ public class Sequential extends Model {
 
   @Override
   protected Operand<TFloat32> forward(CallContext ctx, Operand<TFloat32> inputs) {
-    Operand<TFloat32> x = inputs;
-    Operand<TBool> mask = null;
-    for (Layer<?> l : layers) {
-      Operand<TFloat32> y = l.apply(ctx, x, mask);
-      mask = l.computeMask(ctx, x, mask);
-      x = y;
-    }
-    return x;
+    if (graph == null) throw new IllegalStateException("model " + name() + " is not built");
+    return graph.forwardAll(ctx, List.of(inputs)).get(0);
   }
 
   // ----- Keras files (through ModelSaving) -----
