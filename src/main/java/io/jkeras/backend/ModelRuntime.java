@@ -35,6 +35,8 @@ public final class ModelRuntime implements AutoCloseable {
   private final Map<Weight, Placeholder<TFloat32>> assignInputs = new HashMap<>();
   private final Map<Weight, Op> assignOps = new HashMap<>();
   private boolean closed;
+  /** How many models use this runtime: models made from layers built in another model share its graph. */
+  private int users = 1;
 
   public ModelRuntime() {
     this.graph = new Graph();
@@ -172,9 +174,17 @@ public final class ModelRuntime implements AutoCloseable {
     return closed;
   }
 
+  /** One more model uses this runtime; each user closes it once, and the last close frees it. */
+  public synchronized ModelRuntime share() {
+    checkOpen();
+    users++;
+    return this;
+  }
+
   @Override
   public synchronized void close() {
     if (closed) return;
+    if (--users > 0) return;
     closed = true;
     if (session != null) session.close();
     graph.close();

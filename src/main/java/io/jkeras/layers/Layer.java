@@ -138,6 +138,11 @@ public abstract class Layer<L extends Layer<L>> {
   /** Creates the weights. The default creates none. */
   protected void build(long[] inputShape) {}
 
+  /** The runtime this layer was built in (its weights live there), or null before build. */
+  public final ModelRuntime builtRuntime() {
+    return isBuilt() ? runtime : null;
+  }
+
   protected final ModelRuntime runtime() {
     if (runtime == null) throw new IllegalStateException("layer " + name() + " is not built yet");
     return runtime;

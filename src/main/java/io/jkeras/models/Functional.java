@@ -60,6 +60,19 @@ public class Functional extends Model {
       inputLayers.add((InputLayer) t.layer());
     }
     mapGraph();
+    // Layers already built in another model keep their weights there: this model shares that
+    // model's graph and session, so both compute with the same weights (Keras's shared layers).
+    ModelRuntime shared = null;
+    for (Layer<?> l : layers) {
+      ModelRuntime rt = l.builtRuntime();
+      if (rt == null) continue;
+      if (shared != null && rt != shared) {
+        throw new IllegalArgumentException("layer " + l.name() + " was built in another model than the other built layers;"
+            + " layers of two separately built models cannot be combined");
+      }
+      shared = rt;
+    }
+    if (shared != null && build) shareRuntime(shared);
     // As in Keras, a Functional model's layers are built when it is made: every shape is known.
     if (build) buildLayers(runtime(), inputSpecs());
   }

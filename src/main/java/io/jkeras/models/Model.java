@@ -53,6 +53,7 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   private final StepFunctions functions = new StepFunctions(this, metrics);
   private final InputChecks checks = new InputChecks(this);
   private volatile boolean stopTraining;
+  private boolean closed;
   private Random shuffleRandom;
 
   // ----- Functional models -----
@@ -147,9 +148,18 @@ public abstract class Model implements AutoCloseable, CallbackModel {
 
   /** The model's TensorFlow state, created on first build. */
   public final ModelRuntime runtime() {
+    if (closed || runtime != null && runtime.isClosed()) throw new IllegalStateException("model " + name() + " has been closed");
     if (runtime == null) runtime = new ModelRuntime();
-    if (runtime.isClosed()) throw new IllegalStateException("model " + name() + " has been closed");
     return runtime;
+  }
+
+  /**
+   * Runs this model in {@code shared}, the runtime its already-built layers live in (a model made
+   * from layers of another model, such as an encoder taken out of a trained seq2seq model).
+   */
+  void shareRuntime(ModelRuntime shared) {
+    if (runtime != null) throw new IllegalStateException("model " + name() + " already has its runtime");
+    runtime = shared.share();
   }
 
   public boolean isBuilt() {
@@ -664,6 +674,8 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   /** Frees the graph, session and every native buffer of this model. */
   @Override
   public void close() {
+    if (closed) return;
+    closed = true;
     if (optimizer != null) optimizer.release();
     if (runtime != null) runtime.close();
     functions.clear();

@@ -111,4 +111,33 @@ class FunctionalModelTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Model.of(List.of(a), List.of(y)));
     assertTrue(e.getMessage().contains("graph disconnected"), e.getMessage());
   }
+
+  @Test
+  void aModelMadeFromTrainedLayersSharesTheirWeights() {
+    Keras.clearSession();
+    KerasTensor x = Input.of(4);
+    Dense hidden = new Dense(3).activation("tanh");
+    KerasTensor h = hidden.apply(x);
+    KerasTensor y = new Dense(1).apply(h);
+    float[][] xs = rows(16, 4, 9);
+    try (Functional full = Model.of(x, y)) {
+      full.compile("sgd", "mse");
+      full.fit(xs, rows(16, 1, 10), new FitOptions().epochs(2).verbose(0));
+      FloatArray fromFull;
+      try (Functional encoder = Model.of(x, h)) {
+        fromFull = encoder.predict(xs);
+        assertEquals(3, encoder.countParams() / 5, "the encoder has the hidden layer's 15 weights");
+        List<FloatArray> w = hidden.getWeights();
+        for (int i = 0; i < 16; i++) {
+          for (int j = 0; j < 3; j++) {
+            double z = w.get(1).data()[j];
+            for (int k = 0; k < 4; k++) z += xs[i][k] * w.get(0).data()[k * 3 + j];
+            assertEquals(Math.tanh(z), fromFull.data()[i * 3 + j], 1e-5);
+          }
+        }
+      }
+      // closing the sub-model leaves the trained model working
+      assertEquals(16, full.predict(xs).length());
+    }
+  }
 }
