@@ -33,8 +33,9 @@ the largest difference between its outputs and predict's), keras_reload (per for
 its own file back: the largest difference from predict, or the error), op_nodes (entries of the
 config's "layers" that are no layer of model.layers: keras.ops calls such as NotEqual, Any,
 LogicalOr that Keras 3 records to compute the masks it passes on), calls (the stateful call
-sequence, else null). The manifest also holds the script's SHA-256: a second run with an
-unchanged script (and every listed file present) does nothing and does not import TensorFlow.
+sequence, else null). The manifest also holds the SHA-256 of this script and fixture_cache.py: a
+second run with both unchanged (and every listed file present) does nothing and does not import
+TensorFlow.
 
 Weights come from Keras's initializers under keras.utils.set_random_seed, then every bias is
 shifted by seeded random values so that a loader that drops biases cannot match by accident.
@@ -45,44 +46,24 @@ import json
 import os
 import sys
 
+from fixture_cache import exit_if_cached, quiet_tensorflow, script_sha256
+
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "target/interop/functional")
-SCRIPT_SHA = hashlib.sha256(open(__file__, "rb").read()).hexdigest()
+SCRIPT_SHA = script_sha256(__file__)
 MANIFEST = os.path.join(OUT, "manifest.json")
+exit_if_cached(MANIFEST, SCRIPT_SHA, lambda m: [f for c in m["models"] for f in [c["npz"], *c["files"].values()]],
+               "func")
 
-
-def cached():
-    try:
-        m = json.load(open(MANIFEST))
-    except (OSError, ValueError):
-        return False
-    if m.get("script_sha256") != SCRIPT_SHA:
-        return False
-    for c in m["models"]:
-        for f in list(c["files"].values()) + [c["npz"]]:
-            if not os.path.exists(os.path.join(OUT, f)):
-                return False
-    return True
-
-
-if cached():
-    print(f"func: cached models in {OUT}")
-    sys.exit(0)
-
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # quiet grappler and oneDNN notices
+quiet_tensorflow()
 import contextlib  # noqa: E402
 import io  # noqa: E402
 import shutil  # noqa: E402
-import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers as L  # noqa: E402
 
-warnings.filterwarnings("ignore")
-import absl.logging  # noqa: E402
-absl.logging.set_verbosity(absl.logging.ERROR)  # the legacy-.h5 warning on every save
 assert keras.backend.backend() == "tensorflow", keras.backend.backend()
 tf.get_logger().setLevel("ERROR")
 
@@ -301,24 +282,16 @@ def _(r):
     return [e, d], y, enc_dec_data(r)
 
 
-@case("encdec_gru")
-def _(r):
-    # initial_state as a one-element list.
-    e, d = keras.Input((T, F), name="enc_in"), keras.Input((4, 2), name="dec_in")
-    _, h = L.GRU(5, return_state=True, name="encoder")(e)
-    y = L.GRU(5, return_sequences=True, name="decoder")(d, initial_state=[h])
-    y = L.TimeDistributed(L.Dense(3, activation="softmax"), name="out")(y)
-    return [e, d], y, enc_dec_data(r)
-
-
-@case("encdec_simplernn")
-def _(r):
-    # initial_state as a bare tensor (not a list): the JSON's kwargs differ from the list form.
-    e, d = keras.Input((T, F), name="enc_in"), keras.Input((4, 2), name="dec_in")
-    _, h = L.SimpleRNN(4, return_state=True, name="encoder")(e)
-    y = L.SimpleRNN(4, return_sequences=True, name="decoder")(d, initial_state=h)
-    y = L.TimeDistributed(L.Dense(3), name="out")(y)
-    return [e, d], y, enc_dec_data(r)
+# One-state RNNs: GRU's initial_state given as a one-element list, SimpleRNN's as the bare tensor
+# (in the JSON, kwargs.initial_state is then a list of one __keras_tensor__, or that tensor itself).
+for _rnn, _units, _as_list, _activation in (("GRU", 5, True, "softmax"), ("SimpleRNN", 4, False, None)):
+    def _make(r, rnn=_rnn, units=_units, as_list=_as_list, activation=_activation):
+        e, d = keras.Input((T, F), name="enc_in"), keras.Input((4, 2), name="dec_in")
+        _, h = getattr(L, rnn)(units, return_state=True, name="encoder")(e)
+        y = getattr(L, rnn)(units, return_sequences=True, name="decoder")(d, initial_state=[h] if as_list else h)
+        y = L.TimeDistributed(L.Dense(3, activation=activation), name="out")(y)
+        return [e, d], y, enc_dec_data(r)
+    case("encdec_" + _rnn.lower())(_make)
 
 
 @case("encdec_bidirectional")

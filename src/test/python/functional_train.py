@@ -23,35 +23,23 @@ For each variant NAME, OUT_DIR holds:
                               one float per epoch), "history_keys", "evaluate" (model.evaluate on the
                               same data after training, return_dict=True), "weights" (the path and
                               shape of each w<i>), "compile", "fit", "keras", "tensorflow"}
-and OUT_DIR/manifest.json lists the variants and their files with the script's SHA-256: a second run
-with an unchanged script (and every file present) does nothing and does not import TensorFlow.
+and OUT_DIR/manifest.json lists the variants and their files with the SHA-256 of this script and
+fixture_cache.py: a second run with both unchanged (and every file present) does nothing and does
+not import TensorFlow.
 """
 
-import hashlib
 import json
 import os
 import sys
 
+from fixture_cache import exit_if_cached, quiet_tensorflow, script_sha256
+
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "target/interop/functional_train")
-SCRIPT_SHA = hashlib.sha256(open(__file__, "rb").read()).hexdigest()
+SCRIPT_SHA = script_sha256(__file__)
 MANIFEST = os.path.join(OUT, "manifest.json")
+exit_if_cached(MANIFEST, SCRIPT_SHA, lambda m: [f for c in m["variants"] for f in c["files"].values()], "functrain")
 
-
-def cached():
-    try:
-        m = json.load(open(MANIFEST))
-    except (OSError, ValueError):
-        return False
-    return m.get("script_sha256") == SCRIPT_SHA and all(
-        os.path.exists(os.path.join(OUT, f)) for c in m["variants"] for f in c["files"].values())
-
-
-if cached():
-    print(f"functrain: cached results in {OUT}")
-    sys.exit(0)
-
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+quiet_tensorflow()
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
