@@ -390,7 +390,10 @@ public final class KerasJson {
       throw new IllegalArgumentException("model " + model.name() + ": Keras 2's hard_sigmoid in a Functional model cannot be"
           + " written to a Keras 3 config yet");
     }
-    Map<String, Object> root = KerasObjects.serialize("keras", "Functional", FunctionalJson.config((Functional) model));
+    // Keras 3 names the class by its module: "keras.Functional" is no public name, and Keras refuses it.
+    Map<String, Object> root = KerasObjects.serialize("keras.src.models.functional", "Functional",
+        FunctionalJson.config((Functional) model));
+    root.put("registered_name", "Functional");
     if (model.isCompiled()) root.put("compile_config", compileConfig(model));
     return root;
   }
