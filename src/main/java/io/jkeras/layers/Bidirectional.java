@@ -8,6 +8,7 @@ import io.jkeras.config.KerasFormatException;
 import io.jkeras.config.KerasObjects;
 import io.jkeras.data.FloatArray;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,8 +30,11 @@ import org.tensorflow.types.TFloat32;
  * <p>Weights: the forward layer's (kernel, recurrent_kernel, bias), then the backward layer's,
  * the order of Keras's {@code get_weights}.
  *
- * <p>{@code merge_mode=None} and {@code return_state} give several outputs, which a layer of a
- * Sequential model cannot pass on: building such a layer throws.
+ * <p>{@code merge_mode=None} and {@code return_state} give several outputs (Keras's order: the
+ * output, or forward then backward output with merge_mode None, then the forward layer's states,
+ * then the backward layer's), which a Functional model takes ({@link #applyMulti}) and a layer of
+ * a Sequential model cannot pass on: building such a Sequential model throws. Initial states
+ * ({@code applyMulti(x, fh, fc, bh, bc)}) go half to the forward layer, half to the backward one.
  */
 public final class Bidirectional extends Layer<Bidirectional> {
   private static final List<String> MERGE_MODES = List.of("concat", "sum", "mul", "ave");
@@ -188,7 +192,6 @@ public final class Bidirectional extends Layer<Bidirectional> {
 
   @Override
   protected void checkInputShape(long[] s) {
-    checkSingleOutput(s);
     if (s.length != 3) throw shapeError("expected input of rank 3 (batch, timesteps, features)", s);
     if (s[2] < 0) throw shapeError("the number of features (last dimension) must be known", s);
     if (isStateful() && s[0] < 0) {
@@ -225,25 +228,92 @@ public final class Bidirectional extends Layer<Bidirectional> {
   @Override
   public long[] computeOutputShape(long[] s) {
     checkSingleOutput(s);
-    long[] out = forwardLayer.computeOutputShape(s);
-    if (mergeMode.equals("concat")) {
-      long[] back = backwardLayer.computeOutputShape(s);
-      out[out.length - 1] += back[back.length - 1];
-    }
-    return out;
+    return computeOutputShapes(List.of(s)).get(0);
+  }
+
+  /** The one output of a layer in a Sequential model (a merge mode, no return_state). */
+  @Override
+  public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    checkSingleOutput(inputs.shape().asArray());
+    return callMulti(ctx, List.of(inputs), Collections.singletonList(mask)).get(0);
   }
 
   @Override
-  public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
-    long[] s = inputs.shape().asArray();
-    checkSingleOutput(s);
-    Operand<TFloat32> y = forwardLayer.apply(ctx, inputs, mask);
-    Operand<TFloat32> yRev = backwardLayer.apply(ctx, inputs, mask);
+  public Operand<TBool> computeMask(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    return returnSequences() ? mask : null;
+  }
+
+  // ----- several inputs and outputs: initial_state, return_state, merge_mode None -----
+
+  /**
+   * A call's inputs are the sequence, then optionally initial states: the forward layer's, then
+   * the backward layer's (Keras gives the first half to the forward layer, the rest to the
+   * backward one).
+   */
+  @Override
+  protected void checkInputShapes(List<long[]> inputShapes) {
+    checkInputShape(inputShapes.get(0));
+    InitialStates.check(this, inputShapes, List.of(forwardLayer, backwardLayer));
+  }
+
+  /** The output's shape (two with merge_mode None), then with return_state the forward and backward states'. */
+  @Override
+  public List<long[]> computeOutputShapes(List<long[]> inputShapes) {
+    checkInputShapes(inputShapes);
+    long[] s = inputShapes.get(0);
+    List<long[]> f = forwardLayer.computeOutputShapes(List.of(s));
+    List<long[]> b = backwardLayer.computeOutputShapes(List.of(s));
+    List<long[]> r = new ArrayList<>();
+    if (mergeMode == null) {
+      r.add(f.get(0));
+      r.add(b.get(0));
+    } else {
+      long[] out = f.get(0);
+      if (mergeMode.equals("concat")) out[out.length - 1] += b.get(0)[b.get(0).length - 1];
+      r.add(out);
+    }
+    r.addAll(f.subList(1, f.size()));
+    r.addAll(b.subList(1, b.size()));
+    return r;
+  }
+
+  /**
+   * Keras's Bidirectional call: both layers on the same sequence and mask (none where initial
+   * states are given, as Keras 3 passes none then), the backward output put back in input
+   * order, the two merged; then, with return_state, the forward states and the backward states.
+   */
+  @Override
+  protected List<Operand<TFloat32>> callMulti(CallContext ctx, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
+    InitialStates.check(this, InitialStates.shapes(inputs), List.of(forwardLayer, backwardLayer));
+    Operand<TFloat32> x = inputs.get(0);
+    Operand<TBool> mask = inputs.size() == 1 && masks != null ? masks.get(0) : null;
+    int nf = inputs.size() == 1 ? 0 : forwardLayer.stateCount();
+    List<Operand<TFloat32>> fwdIn = new ArrayList<>(List.of(x));
+    fwdIn.addAll(inputs.subList(1, 1 + nf));
+    List<Operand<TFloat32>> bwdIn = new ArrayList<>(List.of(x));
+    bwdIn.addAll(inputs.subList(1 + nf, inputs.size()));
+    List<Operand<TFloat32>> fwd = forwardLayer.apply(ctx, fwdIn, Collections.nCopies(fwdIn.size(), mask));
+    List<Operand<TFloat32>> bwd = backwardLayer.apply(ctx, bwdIn, Collections.nCopies(bwdIn.size(), mask));
+    Operand<TFloat32> y = fwd.get(0);
+    Operand<TFloat32> yRev = bwd.get(0);
     Ops tf = ctx.tf().withSubScope(name());
     if (returnSequences()) {
       // The backward layer returns its sequence in processing order: put it back in input order.
       yRev = tf.reverse(yRev, tf.constant(new int[] {1}));
     }
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    if (mergeMode == null) {
+      out.add(y);
+      out.add(yRev);
+    } else {
+      out.add(merge(tf, y, yRev));
+    }
+    out.addAll(fwd.subList(1, fwd.size()));
+    out.addAll(bwd.subList(1, bwd.size()));
+    return out;
+  }
+
+  private Operand<TFloat32> merge(Ops tf, Operand<TFloat32> y, Operand<TFloat32> yRev) {
     switch (mergeMode) {
       case "concat":
         return tf.concat(List.of(y, yRev), tf.constant(-1));
@@ -258,9 +328,24 @@ public final class Bidirectional extends Layer<Bidirectional> {
     }
   }
 
+  /**
+   * Keras's compute_mask: the sequence's mask on each output (with return_sequences; two outputs
+   * with merge_mode None), none on the states.
+   */
   @Override
-  public Operand<TBool> computeMask(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
-    return returnSequences() ? mask : null;
+  public List<Operand<TBool>> computeMasks(CallContext ctx, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
+    Operand<TBool> m = computeMask(ctx, inputs.get(0), masks == null ? null : masks.get(0));
+    List<Operand<TBool>> r = new ArrayList<>();
+    r.add(m);
+    if (mergeMode == null) r.add(m);
+    if (returnState()) for (int i = 0; i < forwardLayer.stateCount() + backwardLayer.stateCount(); i++) r.add(null);
+    return r;
+  }
+
+  /** The inputs after the sequence are initial states. */
+  @Override
+  protected boolean takesInitialStates() {
+    return true;
   }
 
   // ----- structure -----

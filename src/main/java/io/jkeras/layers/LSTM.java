@@ -182,6 +182,8 @@ public final class LSTM extends RNN<LSTM> {
    * 2x LSTM(256) over 50 steps against the gate-split unrolled cell (within this machine's noise),
    * with graphs built 3-6x faster (char-lstm first step 0.9-1.3 s vs 4.4-5.5 s) and less memory.
    * Inference keeps the unrolled cell. {@code -Djkeras.fusedLstm=false} turns the fused path off.
+   * Given initial states (Keras's {@code initial_state}) are the op's h0 and c0 inputs, and its
+   * gradient reaches them, so the fused path serves those calls too.
    */
   @Override
   protected FusedResult fusedCall(CallContext ctx, Ops tf, Operand<TFloat32> x, List<Operand<TFloat32>> initialStates,

@@ -460,14 +460,27 @@ public abstract class Layer<L extends Layer<L>> {
     return node;
   }
 
-  /** The positional arguments of a call on {@code inputs}: one tensor, or a list of them (merges). */
+  /**
+   * The positional arguments of a call on {@code inputs}: one tensor, or a list of them (merges);
+   * the sequence alone where the other inputs are {@link #takesInitialStates initial states}.
+   */
   protected List<Object> nodeArgs(List<KerasTensor> inputs) {
+    if (takesInitialStates()) return InitialStates.args(inputs);
     return inputs.size() == 1 ? List.of(inputs.get(0)) : List.of(List.copyOf(inputs));
   }
 
-  /** The keyword arguments of a call on {@code inputs} (an RNN's initial_state); none by default. */
+  /** The keyword arguments of a call on {@code inputs}: an RNN's {@code initial_state}; none by default. */
   protected Map<String, Object> nodeKwargs(List<KerasTensor> inputs) {
-    return Map.of();
+    return takesInitialStates() ? InitialStates.kwargs(inputs) : Map.of();
+  }
+
+  /**
+   * Whether a call's inputs after the first are initial states (Keras's {@code initial_state}:
+   * recurrent layers and Bidirectional), which Keras serializes as that keyword argument and
+   * names in the build config. False by default.
+   */
+  protected boolean takesInitialStates() {
+    return false;
   }
 
   /** Starts a graph: the input layer's own node (no inputs, one output). */
@@ -508,6 +521,27 @@ public abstract class Layer<L extends Layer<L>> {
     return r;
   }
 
+  /**
+   * Keras's {@code get_build_config}: what a file records so that Keras can build the layer before
+   * its weights load, or null before build: {@code {"input_shape": shape}}, the list of shapes
+   * for a layer built from several inputs (a merge), or the named shapes of a layer built with
+   * initial states.
+   */
+  public Map<String, Object> buildConfig() {
+    List<long[]> all = builtInputShapes();
+    if (all == null) return null;
+    if (takesInitialStates() && all.size() > 1) return InitialStates.buildConfig(all);
+    Map<String, Object> bc = new LinkedHashMap<>();
+    if (all.size() > 1) {
+      List<Object> shapes = new ArrayList<>();
+      for (long[] s : all) shapes.add(KerasObjects.shape(s));
+      bc.put("input_shape", shapes);
+    } else {
+      bc.put("input_shape", KerasObjects.shape(all.get(0)));
+    }
+    return bc;
+  }
+
   /** Validates a call's input shapes; a layer that takes several inputs overrides this. */
   protected void checkInputShapes(List<long[]> inputShapes) {
     if (inputShapes.size() != 1) {
@@ -516,8 +550,13 @@ public abstract class Layer<L extends Layer<L>> {
     checkInputShape(inputShapes.get(0));
   }
 
-  /** Creates the weights for several inputs (called after {@link #checkInputShapes} accepted them). */
-  protected void buildMulti(List<long[]> inputShapes) {}
+  /**
+   * Creates the weights for several inputs (called after {@link #checkInputShapes} accepted them);
+   * a layer given initial states builds for its sequence.
+   */
+  protected void buildMulti(List<long[]> inputShapes) {
+    if (takesInitialStates()) build(inputShapes.get(0));
+  }
 
   /** The output shapes for these input shapes: one for most layers. */
   public List<long[]> computeOutputShapes(List<long[]> inputShapes) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jkeras.config.Config;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.config.KerasObjects;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,19 +97,8 @@ public final class LayerRegistry {
   /** Keras's serialized form of a layer: module, class_name, config, registered_name, build_config. */
   public static Map<String, Object> serialize(Layer<?> layer) {
     Map<String, Object> m = KerasObjects.serialize("keras.layers", layer.className(), layer.getConfig());
-    long[] built = layer.builtInputShape();
-    if (built != null) {
-      Map<String, Object> bc = new LinkedHashMap<>();
-      List<long[]> all = layer.builtInputShapes();
-      if (all.size() > 1) {
-        List<Object> shapes = new ArrayList<>();
-        for (long[] s : all) shapes.add(KerasObjects.shape(s));
-        bc.put("input_shape", shapes);
-      } else {
-        bc.put("input_shape", KerasObjects.shape(built));
-      }
-      m.put("build_config", bc);
-    }
+    Map<String, Object> bc = layer.buildConfig();
+    if (bc != null) m.put("build_config", bc);
     return m;
   }
 

@@ -391,6 +391,67 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     return returnSequences ? mask : null;
   }
 
+  // ----- several inputs and outputs: initial_state and return_state -----
+
+  /**
+   * A call's inputs are the sequence, then its initial states (Keras's {@code initial_state}):
+   * none, or exactly {@link #stateCount()} of shape (batch, units).
+   */
+  @Override
+  protected void checkInputShapes(List<long[]> inputShapes) {
+    checkInputShape(inputShapes.get(0));
+    InitialStates.check(this, inputShapes, List.of(this));
+  }
+
+  /** The output's shape, then with {@code return_state} one (batch, units) per state. */
+  @Override
+  public List<long[]> computeOutputShapes(List<long[]> inputShapes) {
+    checkInputShapes(inputShapes);
+    long[] s = inputShapes.get(0);
+    List<long[]> r = new ArrayList<>();
+    r.add(computeOutputShape(s));
+    if (returnState) for (int i = 0; i < stateCount(); i++) r.add(new long[] {s[0], units});
+    return r;
+  }
+
+  /**
+   * [output] or, with {@code return_state}, [output, h] / [output, h, c]: the last step's states
+   * (the last unmasked one's where a mask applies; after the first input step with
+   * {@code go_backwards}). With initial states the sequence runs unmasked, as in Keras 3: a call
+   * gets its input's mask only when the sequence is its one tensor argument. The output still
+   * carries the mask ({@link #computeMasks}).
+   */
+  @Override
+  protected List<Operand<TFloat32>> callMulti(CallContext ctx, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
+    List<Operand<TFloat32>> initial = inputs.subList(1, inputs.size());
+    InitialStates.check(this, InitialStates.shapes(inputs), List.of(this));
+    Operand<TBool> mask = initial.isEmpty() && masks != null ? masks.get(0) : null;
+    Outcome r = run(ctx, inputs.get(0), mask, initial);
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    out.add(r.output());
+    if (!returnState) return out;
+    for (Operand<TFloat32> state : r.states()) {
+      // Without return_sequences the output is h itself: a model fetching both needs two tensors.
+      out.add(state == r.output() ? ctx.tf().withSubScope(name()).identity(state) : state);
+    }
+    return out;
+  }
+
+  /** The output's mask (the sequence's, with return_sequences), then none for the states (Keras's compute_mask). */
+  @Override
+  public List<Operand<TBool>> computeMasks(CallContext ctx, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
+    List<Operand<TBool>> r = new ArrayList<>();
+    r.add(computeMask(ctx, inputs.get(0), masks == null ? null : masks.get(0)));
+    if (returnState) for (int i = 0; i < stateCount(); i++) r.add(null);
+    return r;
+  }
+
+  /** The inputs after the sequence are initial states. */
+  @Override
+  protected boolean takesInitialStates() {
+    return true;
+  }
+
   /** The ops that zero the states, built once: building them per call would grow the graph every epoch. */
   private List<Op> resetOps;
 
@@ -430,6 +491,18 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
 
   @Override
   public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    return run(ctx, inputs, mask, List.of()).output();
+  }
+
+  /** What one call computes: the layer's output and the final states ([h] or [h, c]). */
+  private record Outcome(Operand<TFloat32> output, List<Operand<TFloat32>> states) {}
+
+  /**
+   * The loop over {@code inputs} from {@code initialStates} (Keras's {@code initial_state}), or,
+   * where none are given, from the stored states of a stateful layer or zeros. As in Keras, given
+   * states take precedence over stored ones, and a stateful layer stores the final states either way.
+   */
+  private Outcome run(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask, List<Operand<TFloat32>> initialStates) {
     Ops tf = ctx.tf().withSubScope(name());
     long[] s = inputs.shape().asArray();
     int steps = (int) s[1];
@@ -445,8 +518,8 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
       Operand<TFloat32> m = dropoutMask(ctx, tf, batch, features, dropout);
       x = tf.math.mul(x, tf.expandDims(m, tf.constant(1)));
     }
-    List<Operand<TFloat32>> states = new ArrayList<>();
-    for (int i = 0; i < stateCount(); i++) {
+    List<Operand<TFloat32>> states = new ArrayList<>(initialStates);
+    for (int i = states.size(); i < stateCount(); i++) {
       states.add(stateful ? tf.snapshot(stateVariables.get(i)) : zeros(tf, batch));
     }
     Operand<TFloat32> recMask = ctx.training() && recurrentDropout > 0
@@ -501,14 +574,14 @@ public abstract class RNN<L extends RNN<L>> extends Layer<L> {
     return finish(ctx, tf, states, returnSequences ? tf.stack(outputs, Stack.axis(1L)) : null, prevOut);
   }
 
-  /** Stores the final states (stateful, return_state) and returns the layer's output. */
-  private Operand<TFloat32> finish(CallContext ctx, Ops tf, List<Operand<TFloat32>> states, Operand<TFloat32> sequence,
+  /** Stores the final states (stateful layers) and pairs them with the layer's output. */
+  private Outcome finish(CallContext ctx, Ops tf, List<Operand<TFloat32>> states, Operand<TFloat32> sequence,
       Operand<TFloat32> last) {
     if (stateful) {
       for (int i = 0; i < stateCount(); i++) ctx.addStateUpdate(tf.assign(stateVariables.get(i), states.get(i)));
     }
     lastStates = states;
-    return returnSequences ? sequence : last;
+    return new Outcome(returnSequences ? sequence : last, states);
   }
 
   /** {@code x} (batch, time, features) in the order the steps run: reversed in time for go_backwards. */

@@ -40,12 +40,7 @@ class FunctionalInteropTest {
   /** Models jkeras does not rebuild yet, with the message a user gets (asserted, so a fix shows up here). */
   static final Map<String, String> KNOWN_LIMITATIONS = Map.of(
       "nested_models", "not supported yet: a model",
-      "nested_shared", "not supported yet: a model",
-      "encdec_lstm", "has 1 outputs, not 2",
-      "encdec_gru", "has 1 outputs, not 2",
-      "encdec_simplernn", "has 1 outputs, not 2",
-      "encdec_bidirectional", "return_state=true returns the output and the states",
-      "decoder_step_states", "takes one input, got 3");
+      "nested_shared", "not supported yet: a model");
 
   @TestFactory
   List<DynamicNode> functionalKerasModelsPredictInJava() throws Exception {

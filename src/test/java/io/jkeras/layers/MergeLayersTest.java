@@ -473,7 +473,7 @@ class MergeLayersTest {
   }
 
   /** Runs {@code fetches} with {@code inputs} fed to {@code ps}; returns the fetched values. */
-  private static List<FloatArray> runFed(ModelRuntime rt, List<Placeholder<TFloat32>> ps, List<FloatArray> inputs,
+  static List<FloatArray> runFed(ModelRuntime rt, List<Placeholder<TFloat32>> ps, List<FloatArray> inputs,
       List<? extends Operand<?>> fetches) {
     List<TFloat32> fed = new ArrayList<>();
     try {
@@ -495,7 +495,7 @@ class MergeLayersTest {
     }
   }
 
-  private static double lossAt(ModelRuntime rt, List<Placeholder<TFloat32>> ps, List<FloatArray> inputs, int i, int j,
+  static double lossAt(ModelRuntime rt, List<Placeholder<TFloat32>> ps, List<FloatArray> inputs, int i, int j,
       double delta, Operand<TFloat32> loss) {
     List<FloatArray> moved = new ArrayList<>(inputs);
     float[] d = inputs.get(i).data().clone();
