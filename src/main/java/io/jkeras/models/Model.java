@@ -671,6 +671,14 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     return this::forward;
   }
 
+  /**
+   * The forward pass from every input to every output, in {@link #inputNames()} and
+   * {@link #outputNames()} order, for code that builds its own graphs of any model (export).
+   */
+  public BiFunction<CallContext, List<Operand<TFloat32>>, List<Operand<TFloat32>>> forwardAllFunction() {
+    return this::forwardAll;
+  }
+
   /** Used by Tensor-level APIs that need the session (export, benchmarks). */
   public Session session() {
     return runtime().session();
