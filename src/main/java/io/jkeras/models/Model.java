@@ -280,8 +280,8 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     }
   }
 
-  /** The loss of output {@code o}. */
-  Loss lossFor(int o) {
+  /** The loss of output {@code o} (in {@link #outputNames()} order). */
+  public Loss lossFor(int o) {
     return outputLosses == null ? loss : outputLosses.get(o);
   }
 
