@@ -1,6 +1,7 @@
 package io.jkeras.cli;
 
 import static io.jkeras.testing.Fixtures.assertClose;
+import static io.jkeras.testing.Weights.gaussian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,13 +39,6 @@ class MultiIoCliTest {
   static Path a;
   static Path b;
   static List<FloatArray> expected;
-
-  static FloatArray gaussian(long seed, int n, int d) {
-    Random r = new Random(seed);
-    float[] v = new float[n * d];
-    for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
-    return new FloatArray(v, n, d);
-  }
 
   @BeforeAll
   static void saveModelAndData() throws Exception {
@@ -165,20 +158,28 @@ class MultiIoCliTest {
     return p;
   }
 
+  /** The job's "x": each input's file by name. */
+  private static String inputs() {
+    return "{\"a\": \"" + a + "\", \"b\": \"" + b + "\"}";
+  }
+
+  /** Writes the targets and returns the job's "y": each output's file by name. */
+  private static String targets(String tag, FloatArray zout, FloatArray aux) throws Exception {
+    Path yz = dir.resolve("zout-" + tag + ".npy");
+    Path ya = dir.resolve("aux-" + tag + ".npy");
+    Npy.write(yz, zout);
+    Npy.write(ya, aux);
+    return "{\"aux\": \"" + ya + "\", \"zout\": \"" + yz + "\"}";
+  }
+
   static final String COMPILE = "{\"optimizer\": \"adam\", \"loss\": {\"zout\": \"mse\", \"aux\": \"binary_crossentropy\"},"
       + " \"loss_weights\": {\"aux\": 0.5}, \"metrics\": {\"aux\": [\"accuracy\"]}}";
 
   @Test
   void trainsAJobWithDataAndLossesByName() throws Exception {
-    Path yz = dir.resolve("yz.npy");
-    Path ya = dir.resolve("ya.npy");
-    Npy.write(yz, gaussian(4, 10, 2));
     float[] labels = new float[10];
     for (int i = 0; i < 10; i++) labels[i] = i % 2;
-    Npy.write(ya, new FloatArray(labels, 10, 1));
-    String x = "{\"a\": \"" + a + "\", \"b\": \"" + b + "\"}";
-    String y = "{\"aux\": \"" + ya + "\", \"zout\": \"" + yz + "\"}";
-    Path job = job("multi", x, y, COMPILE);
+    Path job = job("multi", inputs(), targets("multi", gaussian(4, 10, 2), new FloatArray(labels, 10, 1)), COMPILE);
     CliRun r = run("train", job.toString());
     assertEquals(0, r.code, r.err + r.out);
     assertTrue(r.out.contains("Connected to") && r.out.contains("Training on 10 samples: x a (10, 4), b (10, 3); y zout (10, 2),"
@@ -191,14 +192,9 @@ class MultiIoCliTest {
 
   @Test
   void theTrainedModelDirectoryPredictsAndEvaluatesByName() throws Exception {
-    Path yz = dir.resolve("yz3.npy");
-    Path ya = dir.resolve("ya3.npy");
-    Npy.write(yz, gaussian(6, 10, 2));
-    Npy.write(ya, gaussian(7, 10, 1));
-    String x = "{\"a\": \"" + a + "\", \"b\": \"" + b + "\"}";
-    String y = "{\"aux\": \"" + ya + "\", \"zout\": \"" + yz + "\"}";
     // One loss for every output (Keras's compile(loss="mse")).
-    Path job = job("multi-one-loss", x, y, "{\"optimizer\": \"adam\", \"loss\": \"mse\"}");
+    String y = targets("one-loss", gaussian(6, 10, 2), gaussian(7, 10, 1));
+    Path job = job("multi-one-loss", inputs(), y, "{\"optimizer\": \"adam\", \"loss\": \"mse\"}");
     CliRun r = run("train", job.toString());
     assertEquals(0, r.code, r.err + r.out);
     Path out = dir.resolve("multi-one-loss-out");
@@ -215,7 +211,7 @@ class MultiIoCliTest {
     r = run("evaluate", out.toString(), "--job", job.toString());
     assertEquals(0, r.code, r.err + r.out);
     assertTrue(r.out.startsWith("10 samples") && r.out.contains("zout_loss") && r.out.contains("aux_loss"), r.out);
-    r = run("evaluate", out.toString(), "--x", a.toString(), "--y", yz.toString());
+    r = run("evaluate", out.toString(), "--x", a.toString(), "--y", b.toString());
     assertEquals(Main.USAGE_ERROR, r.code, r.out);
     assertTrue(r.err.contains("--job"), r.err);
     r = run("inspect", out.toString());
@@ -225,11 +221,7 @@ class MultiIoCliTest {
 
   @Test
   void badJobDataNamesTheInput() throws Exception {
-    Path yz = dir.resolve("yz2.npy");
-    Path ya = dir.resolve("ya2.npy");
-    Npy.write(yz, gaussian(4, 10, 2));
-    Npy.write(ya, gaussian(5, 10, 1));
-    String y = "{\"aux\": \"" + ya + "\", \"zout\": \"" + yz + "\"}";
+    String y = targets("bad", gaussian(4, 10, 2), gaussian(5, 10, 1));
 
     CliRun r = run("train", job("bad1", "{\"a\": \"" + a + "\", \"c\": \"" + b + "\"}", y, COMPILE).toString());
     assertEquals(Main.USAGE_ERROR, r.code, r.out);
@@ -249,12 +241,13 @@ class MultiIoCliTest {
     assertEquals(Main.USAGE_ERROR, r.code, r.out);
     assertTrue(r.err.contains("field 'data.x' is one file") && r.err.contains("2 inputs (a, b)"), r.err);
 
-    r = run("train", job("bad5", "{\"a\": \"" + a + "\", \"b\": \"" + b + "\"}", "{\"zout\": \"" + yz + "\"}", COMPILE).toString());
+    Path yz = dir.resolve("zout-bad.npy");
+    r = run("train", job("bad5", inputs(), "{\"zout\": \"" + yz + "\"}", COMPILE).toString());
     assertEquals(Main.USAGE_ERROR, r.code, r.out);
     assertTrue(r.err.contains("no file for output 'aux'"), r.err);
 
     String badLoss = "{\"optimizer\": \"adam\", \"loss\": {\"zout\": \"mse\", \"aux2\": \"mse\"}}";
-    r = run("train", job("bad6", "{\"a\": \"" + a + "\", \"b\": \"" + b + "\"}", y, badLoss).toString());
+    r = run("train", job("bad6", inputs(), y, badLoss).toString());
     assertEquals(Main.USAGE_ERROR, r.code, r.out);
     assertTrue(r.err.contains("'aux2' is no output"), r.err);
     assertFalse(Files.exists(dir.resolve("bad6-out")));

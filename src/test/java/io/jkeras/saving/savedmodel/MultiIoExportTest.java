@@ -1,6 +1,7 @@
 package io.jkeras.saving.savedmodel;
 
 import static io.jkeras.testing.Fixtures.assertClose;
+import static io.jkeras.testing.Weights.gaussian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,24 +57,22 @@ class MultiIoExportTest {
     return new FloatArray(a, n, 6);
   }
 
-  static FloatArray gaussian(long seed, int n, int d) {
-    Random r = new Random(seed);
-    float[] a = new float[n * d];
-    for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
-    return new FloatArray(a, n, d);
+  /** Makes {@link #twoInTwoOut} (weights from {@code seed}), exports it to {@code dir}, returns its predictions. */
+  private static List<FloatArray> export(long seed, FloatArray seq, FloatArray feats, Path dir, ExportOptions options)
+      throws Exception {
+    Keras.setRandomSeed(seed);
+    try (Functional m = twoInTwoOut()) {
+      m.export(dir, options);
+      return m.predictMulti(Map.of("seq", seq, "feats", feats));
+    }
   }
 
   @Test
   void twoInputsTwoOutputsByName() throws Exception {
-    Keras.setRandomSeed(11);
     FloatArray seq = ids(1, 37);
     FloatArray feats = gaussian(2, 37, 3);
     Path dir = tmp.resolve("sm");
-    List<FloatArray> expected;
-    try (Functional m = twoInTwoOut()) {
-      expected = m.predictMulti(List.of(seq, feats));
-      m.export(dir);
-    }
+    List<FloatArray> expected = export(11, seq, feats, dir, new ExportOptions());
     try (SavedModel sm = SavedModel.load(dir)) {
       for (String name : List.of("serving_default", "serve")) {
         SavedModel.Signature sig = sm.signature(name);
@@ -105,15 +104,10 @@ class MultiIoExportTest {
 
   @Test
   void keras3NamesAndReloadAsATrainableModel() throws Exception {
-    Keras.setRandomSeed(12);
     FloatArray seq = ids(3, 9);
     FloatArray feats = gaussian(4, 9, 3);
     Path dir = tmp.resolve("k3");
-    List<FloatArray> expected;
-    try (Functional m = twoInTwoOut()) {
-      expected = m.predictMulti(Map.of("seq", seq, "feats", feats));
-      m.export(dir, new ExportOptions().keras3Names(true));
-    }
+    List<FloatArray> expected = export(12, seq, feats, dir, new ExportOptions().keras3Names(true));
     try (SavedModel sm = SavedModel.load(dir)) {
       assertEquals(Set.of("output_0", "output_1"), sm.defaultSignature().outputs().keySet());
       Map<String, FloatArray> out = sm.defaultSignature().predict(Map.of("seq", seq, "feats", feats));
