@@ -1,6 +1,6 @@
 package io.jkeras.cli;
 
-import io.jkeras.models.Sequential;
+import io.jkeras.models.Model;
 import io.jkeras.saving.ModelFiles;
 import io.jkeras.saving.keras.KerasModels;
 import java.io.IOException;
@@ -60,7 +60,7 @@ final class ConvertCommand implements Callable<Integer> {
       throw new ConfigException("--format " + f + ": unknown; available: " + exporters().keySet());
     }
     if (!Files.exists(source)) throw new ConfigException(source + ": no such model file or directory");
-    try (Sequential m = ModelLoader.open(source, weights)) {
+    try (Model m = ModelLoader.openModel(source, weights)) {
       exporter.export(m, destination);
       System.out.println("Wrote " + destination + " (" + f + ": " + m.layers().size() + " layers, "
           + String.format(Locale.ROOT, "%,d", m.countParams()) + " parameters" + (m.isCompiled() ? ", compiled" : "") + ")");
@@ -69,7 +69,7 @@ final class ConvertCommand implements Callable<Integer> {
   }
 
   /** ModelFiles replaces a whole directory: refuse one that holds anything but a jkeras model. */
-  private static void saveDir(Sequential m, Path dir) throws IOException {
+  private static void saveDir(Model m, Path dir) throws IOException {
     if (Files.isDirectory(dir) && !ModelFiles.isModelDir(dir)) {
       try (Stream<Path> s = Files.list(dir)) {
         if (s.findAny().isPresent()) {

@@ -3,7 +3,8 @@ package io.jkeras.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jkeras.data.ArrayFiles;
 import io.jkeras.data.Dataset;
-import io.jkeras.models.Sequential;
+import io.jkeras.data.FloatArray;
+import io.jkeras.models.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jkeras evaluate MODEL --x x.npy --y y.npy} or {@code --job job.json}: the loss and
- * metrics of a trained model on data, as Keras's {@code model.evaluate(x, y)}.
+ * metrics of a trained model on data, as Keras's {@code model.evaluate(x, y)}. A model of several
+ * inputs or outputs takes its data from a job whose data.x and data.y map names to files.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Score a model on data (x and y array files, or a job's data section): loss and metrics, as Keras's evaluate.")
@@ -53,10 +55,17 @@ final class EvaluateCommand implements Callable<Integer> {
     if ((job == null) == (x == null || y == null)) {
       throw new ConfigException("give the data as --x FILE --y FILE, or as --job JOB.json (its data section), not both");
     }
-    Dataset data;
+    Dataset data = null;
+    JobConfig.NamedData named = null;
     String source;
     if (job != null) {
-      data = JobConfig.read(job).data();
+      JobConfig cfg = JobConfig.read(job);
+      if (cfg.hasNamedData()) {
+        named = cfg.namedData();
+      } else {
+        data = cfg.data();
+        named = cfg.asNamed(data);
+      }
       source = job.toString();
     } else {
       for (Path p : new Path[] {x, y}) if (!Files.isRegularFile(p)) throw new ConfigException(p + ": no such data file");
@@ -67,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       source = x + ", " + y;
     }
-    try (Sequential m = ModelLoader.open(model, weights)) {
+    try (Model m = ModelLoader.openModel(model, weights)) {
       if (loss != null) {
         // evaluate never steps the optimizer; compile needs one.
         try {
@@ -78,13 +87,31 @@ final class EvaluateCommand implements Callable<Integer> {
       } else if (!m.isCompiled()) {
         throw new ConfigException(model + " has no training config (loss and metrics): give --loss NAME [--metrics accuracy]");
       }
-      if (m.inputBatchShape() == null) {
-        long[] s = data.x().shape();
-        s[0] = -1;
-        m.build(s);
+      Object xs;
+      Object ys;
+      int samples;
+      if (data == null || m.inputCount() > 1 || m.outputCount() > 1) {
+        // A model of several inputs or outputs: a job's data, each array by input and output name.
+        if (named == null) {
+          throw new ConfigException(model + ": " + ModelLoader.describe(m) + ": give the data as --job JOB.json whose"
+              + " data.x and data.y map each input and output to its file");
+        }
+        Map<String, FloatArray> xa = DataCheck.named(source, "data.x", "input", named.x(), named.xFiles(), m.inputNames(), null);
+        samples = xa.values().iterator().next().length();
+        ys = DataCheck.named(source, "data.y", "output", named.y(), named.yFiles(), m.outputNames(), samples);
+        xs = xa;
+      } else {
+        if (m.inputBatchShape() == null) {
+          long[] s = data.x().shape();
+          s[0] = -1;
+          m.build(s);
+        }
+        DataCheck.input(source, m, data.x(), "give data of the model's input shape");
+        DataCheck.targets(source, m, data.x(), data.y());
+        xs = data.x();
+        ys = data.y();
+        samples = data.x().length();
       }
-      DataCheck.input(source, m, data.x(), "give data of the model's input shape");
-      DataCheck.targets(source, m, data.x(), data.y());
       long fixed = m.inputBatchShape()[0];
       int batch = fixed > 0 ? (int) fixed : batchSize == null ? 32 : batchSize;
       if (fixed > 0 && batchSize != null && batchSize != fixed) {
@@ -92,11 +119,11 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       Map<String, Double> scores;
       try {
-        scores = m.evaluate(data.x(), data.y(), batch);
+        scores = m.evaluate(xs, ys, batch);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(source + ": " + e.getMessage(), e);
       }
-      StringBuilder line = new StringBuilder(data.x().length() + " samples");
+      StringBuilder line = new StringBuilder(samples + " samples");
       for (Map.Entry<String, Double> e : scores.entrySet()) line.append(String.format(Locale.ROOT, " - %s: %.4f", e.getKey(), e.getValue()));
       System.out.println(line);
       if (output != null) {

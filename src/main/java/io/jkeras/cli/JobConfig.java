@@ -7,8 +7,10 @@ import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.Alphabet;
 import io.jkeras.data.ArrayFiles;
 import io.jkeras.data.Dataset;
+import io.jkeras.data.FloatArray;
 import io.jkeras.data.TextSequences;
 import io.jkeras.models.FitOptions;
+import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.OptimizerConfigs;
@@ -18,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -31,7 +35,7 @@ import java.util.TreeSet;
 public final class JobConfig {
   static final Set<String> TOP = Set.of("name", "seed", "model", "compile", "fit", "data", "output", "description", "callbacks",
       "resume");
-  static final Set<String> COMPILE = Set.of("optimizer", "loss", "metrics");
+  static final Set<String> COMPILE = Set.of("optimizer", "loss", "loss_weights", "metrics");
   static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states", "prefetch",
       "initial_epoch");
   static final List<String> SOURCES = List.of("alphabet", "text", "arrays");
@@ -136,6 +140,15 @@ public final class JobConfig {
    * job can fine-tune a Python-trained model.
    */
   public Sequential model() {
+    Model m = anyModel();
+    if (m instanceof Sequential) return (Sequential) m;
+    String what = ModelLoader.describe(m);
+    m.close();
+    throw new ConfigException(file + ": field 'model': " + what + "; a Sequential model is needed here");
+  }
+
+  /** {@link #model()} for any model: a Sequential, or a Functional graph of several inputs or outputs. */
+  public Model anyModel() {
     JsonNode m = root.get("model");
     if (m == null) {
       throw new ConfigException(file + ": field 'model' is required (inline Keras JSON, or a path to " + ModelLoader.FORMATS + ")");
@@ -143,10 +156,10 @@ public final class JobConfig {
     try {
       if (m.isTextual()) {
         Path p = existing("model", m.asText());
-        return ModelLoader.open(p);
+        return ModelLoader.openModel(p);
       }
       if (!m.isObject()) throw new ConfigException(file + ": field 'model' must be inline Keras JSON or a path, got " + m);
-      return KerasJson.fromTree(m, -1);
+      return KerasJson.modelFromTree(m, -1);
     } catch (KerasFormatException e) {
       throw new ConfigException(file + ": field 'model': " + e.getMessage(), e);
     } catch (ConfigException e) {
@@ -165,7 +178,7 @@ public final class JobConfig {
    * Compiles {@code model} with the job's Keras compile arguments; without a compile section, keeps
    * the compilation the model file carried (Keras's training config), and refuses a model that has none.
    */
-  public void compile(Sequential model) {
+  public void compile(Model model) {
     if (!hasCompile()) {
       if (model.isCompiled()) return;
       throw new ConfigException(file + ": field 'compile' is required: the model has no training config of its own"
@@ -181,10 +194,17 @@ public final class JobConfig {
     } catch (KerasFormatException e) {
       throw new ConfigException(file + ": " + e.getMessage(), e);
     }
+    JsonNode lossNode = c.get("loss");
+    JsonNode m = c.get("metrics");
+    JsonNode w = c.get("loss_weights");
+    boolean perOutput = lossNode != null && lossNode.isObject() || m != null && m.isObject() || w != null && !w.isNull();
+    if (perOutput) {
+      compilePerOutput(model, optimizer, lossNode, w, m);
+      return;
+    }
     String loss = text(c, "loss", null, "compile.");
     if (loss == null) throw new ConfigException(file + ": field 'compile.loss' is required, e.g. \"categorical_crossentropy\"");
     List<String> metrics = new ArrayList<>();
-    JsonNode m = c.get("metrics");
     if (m != null && !m.isNull()) {
       if (!m.isArray()) throw new ConfigException(file + ": field 'compile.metrics' must be a list of names, got " + m);
       for (JsonNode x : m) metrics.add(x.asText());
@@ -194,6 +214,75 @@ public final class JobConfig {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(file + ": field 'compile': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Keras's compile dict form, by output name: "loss" one name for every output or
+   * {"out": "mse", ...}; "loss_weights" {"out": 0.5, ...} (1 where not given); "metrics" a list
+   * for every output or {"out": ["accuracy"], ...}.
+   */
+  private void compilePerOutput(Model model, Optimizer optimizer, JsonNode lossNode, JsonNode w, JsonNode m) {
+    List<String> outputs = model.outputNames();
+    Map<String, Object> losses = new LinkedHashMap<>();
+    if (lossNode == null || lossNode.isNull()) {
+      throw new ConfigException(file + ": field 'compile.loss' is required: a name, or one per output {" + example(outputs, "\"mse\"") + "}");
+    } else if (lossNode.isTextual()) {
+      for (String o : outputs) losses.put(o, lossNode.asText());
+    } else if (lossNode.isObject()) {
+      lossNode.fields().forEachRemaining(e -> {
+        if (!e.getValue().isTextual()) {
+          throw new ConfigException(file + ": field 'compile.loss." + e.getKey() + "' must be a loss name, got " + e.getValue());
+        }
+        losses.put(e.getKey(), e.getValue().asText());
+      });
+    } else {
+      throw new ConfigException(file + ": field 'compile.loss' must be a loss name or an object by output name, got " + lossNode);
+    }
+    Map<String, Double> weights = null;
+    if (w != null && !w.isNull()) {
+      if (!w.isObject()) {
+        throw new ConfigException(file + ": field 'compile.loss_weights' must be an object by output name, e.g. {"
+            + example(outputs, "0.5") + "}, got " + w);
+      }
+      Map<String, Double> ws = new LinkedHashMap<>();
+      w.fields().forEachRemaining(e -> {
+        if (!e.getValue().isNumber()) {
+          throw new ConfigException(file + ": field 'compile.loss_weights." + e.getKey() + "' must be a number, got " + e.getValue());
+        }
+        ws.put(e.getKey(), e.getValue().asDouble());
+      });
+      weights = ws;
+    }
+    Map<String, List<String>> metrics = new LinkedHashMap<>();
+    if (m != null && !m.isNull()) {
+      if (m.isArray()) {
+        List<String> all = names(m, "compile.metrics");
+        for (String o : outputs) metrics.put(o, all);
+      } else if (m.isObject()) {
+        m.fields().forEachRemaining(e -> metrics.put(e.getKey(), names(e.getValue(), "compile.metrics." + e.getKey())));
+      } else {
+        throw new ConfigException(file + ": field 'compile.metrics' must be a list of names or an object by output name, got " + m);
+      }
+    }
+    try {
+      model.compile(optimizer, losses, weights, metrics);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file + ": field 'compile': " + e.getMessage(), e);
+    }
+  }
+
+  private List<String> names(JsonNode n, String field) {
+    if (n.isTextual()) return List.of(n.asText());
+    if (!n.isArray()) throw new ConfigException(file + ": field '" + field + "' must be a list of names, got " + n);
+    List<String> r = new ArrayList<>();
+    for (JsonNode x : n) r.add(x.asText());
+    return r;
+  }
+
+  private static String example(List<String> names, String value) {
+    List<String> r = new ArrayList<>();
+    for (String n : names) r.add("\"" + n + "\": " + value);
+    return String.join(", ", r);
   }
 
   /** Keras's fit arguments, with Keras's defaults. */
@@ -260,6 +349,83 @@ public final class JobConfig {
     return object("data");
   }
 
+  /**
+   * Arrays for a model of several inputs or outputs, each under its name; a name of "" stands for
+   * the one file given where the job names none (checked against the model by {@link DataCheck#named}).
+   */
+  public record NamedData(Map<String, FloatArray> x, Map<String, FloatArray> y, Map<String, Path> xFiles,
+      Map<String, Path> yFiles, List<String> vocabulary) {}
+
+  /** True for an arrays source whose x or y maps names to files ({"a": "a.npy", "b": "b.npy"}). */
+  public boolean hasNamedData() {
+    JsonNode d = object("data");
+    return "arrays".equals(d.path("source").asText()) && (d.path("x").isObject() || d.path("y").isObject());
+  }
+
+  /**
+   * The data for a model of several inputs or outputs: "x" and "y" of an arrays source as a file
+   * or an object by input (output) name, Keras's dict form; any other source as its one x and y.
+   */
+  public NamedData namedData() {
+    if (!hasNamedData()) return asNamed(data());
+    JsonNode d = object("data");
+    checkKeys(d, Set.of("source", "x", "y"), "data.");
+    Map<String, Path> xFiles = files(d, "x");
+    Map<String, Path> yFiles = files(d, "y");
+    try {
+      return new NamedData(read(xFiles, "x"), read(yFiles, "y"), xFiles, yFiles, null);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read data: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code data} (this job's {@link #data()}) as its one x and y, under the name "". */
+  public NamedData asNamed(Dataset data) {
+    JsonNode d = object("data");
+    Map<String, Path> xs = new LinkedHashMap<>();
+    Map<String, Path> ys = new LinkedHashMap<>();
+    xs.put("", d.path("x").isTextual() ? resolve(d.get("x").asText()) : null);
+    ys.put("", d.path("y").isTextual() ? resolve(d.get("y").asText()) : null);
+    return new NamedData(Map.of("", data.x()), Map.of("", data.y()), xs, ys, data.vocabulary());
+  }
+
+  private Map<String, Path> files(JsonNode d, String key) {
+    JsonNode v = d.get(key);
+    Map<String, Path> r = new LinkedHashMap<>();
+    if (v == null || v.isNull()) {
+      throw new ConfigException(file + ": fields 'data.x' and 'data.y' are required for arrays (a file, or an object by"
+          + (key.equals("x") ? " input" : " output") + " name: {\"name\": \"file.npy\"})");
+    }
+    if (v.isTextual()) {
+      r.put("", existing("data." + key, v.asText()));
+      return r;
+    }
+    if (!v.isObject() || v.size() == 0) {
+      throw new ConfigException(file + ": field 'data." + key + "' must be a file or an object by" + (key.equals("x") ? " input" : " output")
+          + " name ({\"name\": \"file.npy\"}), got " + v);
+    }
+    v.fields().forEachRemaining(e -> {
+      if (!e.getValue().isTextual()) {
+        throw new ConfigException(file + ": field 'data." + key + "." + e.getKey() + "' must be a file name, got " + e.getValue());
+      }
+      r.put(e.getKey(), existing("data." + key + "." + e.getKey(), e.getValue().asText()));
+    });
+    return r;
+  }
+
+  private Map<String, FloatArray> read(Map<String, Path> files, String key) throws IOException {
+    Map<String, FloatArray> r = new LinkedHashMap<>();
+    for (Map.Entry<String, Path> e : files.entrySet()) {
+      try {
+        r.put(e.getKey(), ArrayFiles.read(e.getValue()));
+      } catch (IllegalArgumentException ex) {
+        throw new ConfigException(file + ": field 'data." + key + (e.getKey().isEmpty() ? "" : "." + e.getKey()) + "': "
+            + ex.getMessage(), ex);
+      }
+    }
+    return r;
+  }
+
   /** Loads the data source. */
   public Dataset data() {
     JsonNode d = object("data");
@@ -312,6 +478,10 @@ public final class JobConfig {
         }
         default: {
           checkKeys(d, Set.of("source", "x", "y"), "data.");
+          if (d.path("x").isObject() || d.path("y").isObject()) {
+            throw new ConfigException(file + ": field 'data': x and y map names to files: this job needs a model of"
+                + " several inputs or outputs");
+          }
           String x = text(d, "x", null, "data.");
           String y = text(d, "y", null, "data.");
           if (x == null || y == null) throw new ConfigException(file + ": fields 'data.x' and 'data.y' are required for arrays");

@@ -1,6 +1,6 @@
 package io.jkeras.cli;
 
-import io.jkeras.models.Sequential;
+import io.jkeras.models.Model;
 import java.nio.file.Path;
 
 /**
@@ -8,5 +8,5 @@ import java.nio.file.Path;
  */
 @FunctionalInterface
 public interface ModelExporter {
-  void export(Sequential model, Path destination) throws Exception;
+  void export(Model model, Path destination) throws Exception;
 }

@@ -5,8 +5,10 @@ import io.jkeras.data.ArrayFiles;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
 import io.jkeras.data.Npz;
-import io.jkeras.models.Sequential;
+import io.jkeras.models.ExportOptions;
+import io.jkeras.models.Model;
 import io.jkeras.saving.savedmodel.SavedModel;
+import io.jkeras.saving.savedmodel.SavedModelExporter;
 import io.jkeras.utils.Shapes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,9 +25,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code jkeras predict MODEL --input x.npy [--output y.npy]}; for SavedModels also
- * {@code --signature NAME --input a=a.npy --input b=b.npy}, and several outputs written to a
- * folder of {@code <name>.npy} files or to one {@code .npz}.
+ * {@code jkeras predict MODEL --input x.npy [--output y.npy]}; for a model of several inputs
+ * (a Keras Functional model, or a SavedModel's signature, with {@code --signature NAME})
+ * {@code --input a=a.npy --input b=b.npy}, one per input by name; several outputs are written to
+ * a folder of {@code <name>.npy} files or to one {@code .npz}.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = "Run a model (jkeras model directory, SavedModel, .keras, .h5, .json + weights) on array files (.npy, .json, .csv).")
@@ -37,7 +40,7 @@ final class PredictCommand implements Callable<Integer> {
   Path weights;
 
   @Option(names = "--input", required = true, paramLabel = "[NAME=]FILE",
-      description = "an input file (.npy, .json, .csv); NAME= for named SavedModel inputs; repeatable")
+      description = "an input file (.npy, .json, .csv); NAME= for a model of several inputs (one --input per input) or named SavedModel inputs; repeatable")
   List<String> inputs = new ArrayList<>();
 
   @Option(names = "--output", paramLabel = "FILE|DIR",
@@ -67,6 +70,9 @@ final class PredictCommand implements Callable<Integer> {
 
   /** The first input file, for messages. */
   private Path firstInput;
+
+  /** Each input's file, by the name it was given (unnamed: ""), for messages. */
+  private final Map<String, Path> inputFiles = new LinkedHashMap<>();
 
   /** The batch size to run: the model's fixed one if it has one (an explicit different --batch-size is refused), else --batch-size or 32. */
   private int batchSize(long fixed) {
@@ -101,6 +107,7 @@ final class PredictCommand implements Callable<Integer> {
       if (named.put(name == null ? "" : name, value) != null) {
         throw new ConfigException("--input: " + (name == null ? "several unnamed inputs: name them NAME=FILE" : "input '" + name + "' given twice"));
       }
+      inputFiles.put(name == null ? "" : name, file);
     }
     if (topK != null && topK < 1) throw new ConfigException("--top-k must be a positive number of labels, got " + topK);
     List<String> vocab = decode || topK != null ? vocabulary() : null;
@@ -120,11 +127,10 @@ final class PredictCommand implements Callable<Integer> {
 
   private Map<String, FloatArray> runKeras(Map<String, Object> named) {
     if (signature != null) throw new ConfigException("--signature applies to SavedModels; " + model + " is a Keras model");
-    if (named.size() != 1) throw new ConfigException("a Keras model takes one input, got " + named.keySet());
-    Object v = named.values().iterator().next();
-    FloatArray x = v instanceof FloatArray ? (FloatArray) v : new FloatArray(new float[] {(Float) v}, 1);
-    x = reshape(x);
-    try (Sequential m = ModelLoader.open(model, weights)) {
+    try (Model m = ModelLoader.openModel(model, weights)) {
+      if (m.inputCount() > 1) return runSeveral(m, named);
+      if (named.size() != 1) throw new ConfigException("a Keras model takes one input, got " + named.keySet());
+      FloatArray x = reshape(array(named.values().iterator().next()));
       long[] expected = m.inputBatchShape();
       if (expected != null && !Shapes.compatible(withoutBatch(expected), withoutBatch(x.shape()))) {
         boolean csv = firstInput.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
@@ -135,11 +141,63 @@ final class PredictCommand implements Callable<Integer> {
         throw new ConfigException(firstInput + ": the input has shape " + Shapes.toString(x.shape())
             + " but the model " + model + " expects " + Shapes.toString(expected) + "; " + fix);
       }
-      String name = m.layers().get(m.layers().size() - 1).name();
-      Map<String, FloatArray> r = new LinkedHashMap<>();
-      r.put(name, m.predict(x, batchSize(expected != null ? expected[0] : -1)));
-      return r;
+      return byOutput(m, m.predictMulti(x, batchSize(expected != null ? expected[0] : -1)));
     }
+  }
+
+  /**
+   * A model of several inputs: one {@code --input NAME=FILE} per input, each checked against
+   * the model's input of that name, all with the same number of samples.
+   */
+  private Map<String, FloatArray> runSeveral(Model m, Map<String, Object> named) {
+    List<String> names = m.inputNames();
+    if (named.containsKey("")) {
+      throw new ConfigException(inputFiles.get("") + ": the model " + model + " has " + names.size() + " inputs ("
+          + String.join(", ", names) + "): give each as --input NAME=FILE");
+    }
+    if (inputShape != null) throw new ConfigException("--input-shape applies to a model of one input; " + model + " has " + names.size());
+    for (String k : named.keySet()) {
+      if (!names.contains(k)) {
+        throw new ConfigException("--input " + k + "=" + inputFiles.get(k) + ": the model " + model + " has no input '" + k
+            + "'; its inputs are " + String.join(", ", names));
+      }
+    }
+    Map<String, FloatArray> xs = new LinkedHashMap<>();
+    List<long[]> specs = m.inputSpecs();
+    String first = null;
+    for (int i = 0; i < names.size(); i++) {
+      String k = names.get(i);
+      if (!named.containsKey(k)) {
+        throw new ConfigException("--input: no file for input '" + k + "' of the model " + model + " (its inputs: "
+            + String.join(", ", names) + "); give --input " + k + "=FILE");
+      }
+      FloatArray x = array(named.get(k));
+      long[] expected = specs.get(i);
+      if (expected != null && (x.shape().length != expected.length || !Shapes.compatible(withoutBatch(expected), withoutBatch(x.shape())))) {
+        throw new ConfigException(inputFiles.get(k) + ": input '" + k + "' has shape " + Shapes.toString(x.shape())
+            + " but the model " + model + " expects " + Shapes.toString(expected) + " for it (any number of samples)");
+      }
+      if (first != null && x.length() != xs.get(first).length()) {
+        throw new ConfigException(inputFiles.get(k) + ": input '" + k + "' has " + x.length() + " samples but input '" + first
+            + "' (" + inputFiles.get(first) + ") has " + xs.get(first).length() + "; every input needs the same number of samples");
+      }
+      if (first == null) first = k;
+      xs.put(k, x);
+    }
+    long[] spec = specs.get(0);
+    return byOutput(m, m.predictMulti(xs, batchSize(spec != null ? spec[0] : -1)));
+  }
+
+  /** Each output by its name (the output layer's; a layer that gives several outputs numbers the later ones). */
+  private static Map<String, FloatArray> byOutput(Model m, List<FloatArray> ys) {
+    List<String> keys = SavedModelExporter.outputKeys(m, new ExportOptions(), List.of());
+    Map<String, FloatArray> r = new LinkedHashMap<>();
+    for (int i = 0; i < ys.size(); i++) r.put(keys.get(i), ys.get(i));
+    return r;
+  }
+
+  private static FloatArray array(Object v) {
+    return v instanceof FloatArray ? (FloatArray) v : new FloatArray(new float[] {(Float) v}, 1);
   }
 
   private Map<String, FloatArray> runSavedModel(Map<String, Object> named) {

@@ -6,7 +6,10 @@ import io.jkeras.Keras;
 import io.jkeras.callbacks.Callback;
 import io.jkeras.callbacks.History;
 import io.jkeras.data.Dataset;
+import io.jkeras.data.FloatArray;
 import io.jkeras.models.FitOptions;
+import io.jkeras.models.Functional;
+import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.ModelFiles;
 import io.jkeras.utils.Charts;
@@ -45,7 +48,8 @@ final class TrainCommand implements Callable<Integer> {
     if (cfg.seed != null) Keras.setRandomSeed(cfg.seed);
     FitOptions fit = cfg.fitOptions();
     boolean resetEachEpoch = cfg.resetStatesEachEpoch();
-    Dataset data = cfg.data();
+    JobConfig.NamedData named = cfg.hasNamedData() ? cfg.namedData() : null;
+    Dataset data = named == null ? cfg.data() : null;
     if (epochs != null) {
       if (epochs <= fit.initialEpoch()) {
         throw new ConfigException("--epochs must be greater than the job's fit.initial_epoch (" + fit.initialEpoch() + "), got " + epochs);
@@ -68,19 +72,38 @@ final class TrainCommand implements Callable<Integer> {
           + " from the model directory)");
     }
     fit.callbacks(record);
-    try (Sequential model = resuming ? ModelFiles.load(out) : cfg.model()) {
+    try (Model model = resuming ? ModelFiles.loadModel(out) : cfg.anyModel()) {
       if (!(resuming && model.isCompiled())) cfg.compile(model);
-      if (model.inputBatchShape() == null) {
-        long[] s = data.x().shape();
-        s[0] = -1;
-        model.build(s);
+      // x and y as fit takes them: one array each, or maps by input and output name.
+      Object x;
+      Object y;
+      List<String> vocabulary;
+      if (named == null && model.inputCount() == 1 && model.outputCount() == 1) {
+        if (model.inputBatchShape() == null) {
+          long[] s = data.x().shape();
+          s[0] = -1;
+          model.build(s);
+        }
+        DataCheck.input(job.toString(), model, data.x(),
+            "change the job's data section (framing, seq_length) or the model's input shape");
+        DataCheck.targets(job.toString(), model, data.x(), data.y());
+        summary(model);
+        System.out.println("Training on " + data.x().length() + " samples: x " + Shapes.toString(data.x().shape())
+            + ", y " + Shapes.toString(data.y().shape()));
+        x = data.x();
+        y = data.y();
+        vocabulary = data.vocabulary();
+      } else {
+        JobConfig.NamedData d = named != null ? named : cfg.asNamed(data);
+        Map<String, FloatArray> xs = DataCheck.named(job.toString(), "data.x", "input", d.x(), d.xFiles(), model.inputNames(), null);
+        int n = xs.values().iterator().next().length();
+        Map<String, FloatArray> ys = DataCheck.named(job.toString(), "data.y", "output", d.y(), d.yFiles(), model.outputNames(), n);
+        summary(model);
+        System.out.println("Training on " + n + " samples: x " + shapes(xs) + "; y " + shapes(ys));
+        x = xs;
+        y = ys;
+        vocabulary = d.vocabulary();
       }
-      DataCheck.input(job.toString(), model, data.x(),
-          "change the job's data section (framing, seq_length) or the model's input shape");
-      DataCheck.targets(job.toString(), model, data.x(), data.y());
-      model.summary();
-      System.out.println("Training on " + data.x().length() + " samples: x " + Shapes.toString(data.x().shape())
-          + ", y " + Shapes.toString(data.y().shape()));
       if (resetEachEpoch) {
         fit.callbacks(new Callback() {
           @Override
@@ -103,25 +126,25 @@ final class TrainCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         try {
-          model.fit(data.x(), data.y(), fit);
+          model.fit(x, y, fit);
         } catch (IllegalArgumentException e) {
           // jkeras checks arguments and data in Java before training starts: a usage error.
           throw new ConfigException(job + ": " + e.getMessage(), e);
         }
         if (resetEachEpoch) model.resetStates();
         int batch = model.inputBatchShape()[0] > 0 ? (int) model.inputBatchShape()[0] : 32;
-        Map<String, Double> scores = model.evaluate(data.x(), data.y(), batch);
+        Map<String, Double> scores = model.evaluate(x, y, batch);
         if (resetEachEpoch) model.resetStates();
         StringBuilder line = new StringBuilder("Final evaluation on the training data:");
         for (Map.Entry<String, Double> e : scores.entrySet()) {
           line.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
           if (e.getKey().contains("acc")) line.append(String.format(Locale.ROOT, " (%.2f%%)", 100 * e.getValue()));
         }
-        if (model.loss().name().endsWith("crossentropy") && scores.containsKey("loss")) {
+        if (model.outputCount() == 1 && model.loss().name().endsWith("crossentropy") && scores.containsKey("loss")) {
           line.append(String.format(Locale.ROOT, ", perplexity %.2f", Math.exp(scores.get("loss"))));
         }
         System.out.println(line);
-        write(cfg, model, data, record, scores, out);
+        write(cfg, model, vocabulary, record, scores, out);
         System.out.println("Wrote " + out + "/: " + ModelFiles.CONFIG + " + " + ModelFiles.WEIGHTS
             + " (jkeras), saved_model.pb + variables/ (TensorFlow SavedModel), history.csv, history.png");
       } finally {
@@ -136,13 +159,26 @@ final class TrainCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private static void write(JobConfig cfg, Sequential model, Dataset data, History h, Map<String, Double> scores, Path out)
+  /** Keras's summary table (a Functional model's with its "Connected to" column). */
+  private static void summary(Model model) {
+    if (model instanceof Functional) ((Functional) model).summary();
+    else ((Sequential) model).summary();
+  }
+
+  /** "a (10, 5, 3), b (10, 4)": named arrays' shapes, for the log. */
+  private static String shapes(Map<String, FloatArray> arrays) {
+    List<String> r = new ArrayList<>();
+    for (Map.Entry<String, FloatArray> e : arrays.entrySet()) r.add(e.getKey() + " " + Shapes.toString(e.getValue().shape()));
+    return String.join(", ", r);
+  }
+
+  private static void write(JobConfig cfg, Model model, List<String> vocabulary, History h, Map<String, Double> scores, Path out)
       throws Exception {
     ObjectMapper json = new ObjectMapper();
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put("history.csv", historyCsv(h));
     ObjectNode d = cfg.dataNode().deepCopy();
-    if (data.vocabulary() != null) d.set("vocabulary", json.valueToTree(data.vocabulary()));
+    if (vocabulary != null) d.set("vocabulary", json.valueToTree(vocabulary));
     extra.put("data.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(d));
     extra.put("job.json", Files.readString(cfg.file));
     extra.put("scores.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(scores));

@@ -312,8 +312,8 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     return metrics.namesFor(o);
   }
 
-  /** The loss of output {@code o}. */
-  Loss lossFor(int o) {
+  /** The loss of output {@code o} (in {@link #outputNames()} order). */
+  public Loss lossFor(int o) {
     return outputLosses == null ? loss : outputLosses.get(o);
   }
 
@@ -703,6 +703,14 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   /** The forward pass as a function, for code that builds its own graphs of this model (export). */
   public BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> forwardFunction() {
     return this::forward;
+  }
+
+  /**
+   * The forward pass from every input to every output, in {@link #inputNames()} and
+   * {@link #outputNames()} order, for code that builds its own graphs of any model (export).
+   */
+  public BiFunction<CallContext, List<Operand<TFloat32>>, List<Operand<TFloat32>>> forwardAllFunction() {
+    return this::forwardAll;
   }
 
   /** Used by Tensor-level APIs that need the session (export, benchmarks). */

@@ -6,6 +6,7 @@ import io.jkeras.backend.Weight;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npz;
+import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.OptimizerState;
 import io.jkeras.saving.keras.KerasJson;
@@ -46,12 +47,12 @@ public final class ModelFiles {
   }
 
   /** Saves model and weights into {@code dir} (created or replaced atomically). */
-  public static void save(Sequential model, Path dir) {
+  public static void save(Model model, Path dir) {
     save(model, dir, Map.of());
   }
 
   /** Also writes {@code extraFiles} (name -> text) into the directory. */
-  public static void save(Sequential model, Path dir, Map<String, String> extraFiles) {
+  public static void save(Model model, Path dir, Map<String, String> extraFiles) {
     save(model, dir, extraFiles, false);
   }
 
@@ -60,7 +61,7 @@ public final class ModelFiles {
    * (saved_model.pb, variables/, assets/): TensorFlow Serving and {@code tf.saved_model.load}
    * open it as it is, and jkeras opens it from either side.
    */
-  public static void save(Sequential model, Path dir, Map<String, String> extraFiles, boolean savedModel) {
+  public static void save(Model model, Path dir, Map<String, String> extraFiles, boolean savedModel) {
     Path abs = dir.toAbsolutePath();
     try {
       Files.createDirectories(abs.getParent());
@@ -86,7 +87,7 @@ public final class ModelFiles {
     }
   }
 
-  private static void writeOptimizer(Sequential model, Path dir) throws IOException {
+  private static void writeOptimizer(Model model, Path dir) throws IOException {
     OptimizerState s = model.optimizerState();
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("class_name", model.optimizer().className());
@@ -100,7 +101,7 @@ public final class ModelFiles {
   }
 
   /** Restores the optimizer state saved by {@link #writeOptimizer}, checking every name and shape first. */
-  private static void readOptimizer(Sequential m, Path dir) {
+  private static void readOptimizer(Model m, Path dir) {
     Path json = dir.resolve(OPTIMIZER);
     Path npz = dir.resolve(OPTIMIZER_WEIGHTS);
     JsonNode meta;
@@ -174,12 +175,21 @@ public final class ModelFiles {
     }
   }
 
-  /** Loads a model saved by {@link #save}: built, weights set, compiled if it was. */
+  /** Loads a Sequential model saved by {@link #save}: built, weights set, compiled if it was. */
   public static Sequential load(Path dir) {
+    Model m = loadModel(dir);
+    if (m instanceof Sequential) return (Sequential) m;
+    m.close();
+    throw new KerasFormatException(dir.resolve(CONFIG) + ": a Functional model with " + m.inputCount() + " input(s) and "
+        + m.outputCount() + " output(s), not a Sequential one: open it with loadModel");
+  }
+
+  /** Loads any model (Sequential or Functional) saved by {@link #save}: built, weights set, compiled if it was. */
+  public static Model loadModel(Path dir) {
     if (!isModelDir(dir)) {
       throw new KerasFormatException(dir + ": not a jkeras model directory (needs " + CONFIG + " and " + WEIGHTS + ")");
     }
-    Sequential m;
+    Model m;
     JsonNode root;
     try {
       root = KerasJson.parse(Files.readString(dir.resolve(CONFIG)));
@@ -188,10 +198,12 @@ public final class ModelFiles {
     } catch (KerasFormatException e) {
       throw new KerasFormatException(dir.resolve(CONFIG) + ": " + e.getMessage(), e);
     }
-    m = KerasJson.fromTree(root, -1);
+    m = KerasJson.modelFromTree(root, -1);
     try {
-      if (m.inputBatchShape() == null) throw new KerasFormatException(dir.resolve(CONFIG) + ": the model has no input shape");
-      m.build(m.inputBatchShape());
+      if (!m.isBuilt()) {
+        if (m.inputBatchShape() == null) throw new KerasFormatException(dir.resolve(CONFIG) + ": the model has no input shape");
+        m.build(m.inputBatchShape());
+      }
       Map<String, FloatArray> values;
       try {
         values = Npz.read(dir.resolve(WEIGHTS));

@@ -29,12 +29,11 @@ public final class ModelSavingProvider implements ModelSaving {
 
   @Override
   public void saveCheckpoint(Model model, Path dir, boolean withSavedModel) {
-    if (!(model instanceof Sequential)) throw new IllegalStateException("ModelCheckpoint saves Sequential models");
-    ModelFiles.save((Sequential) model, dir, Map.of(), withSavedModel);
+    ModelFiles.save(model, dir, Map.of(), withSavedModel);
   }
 
   @Override
   public void export(Model model, Path dir, ExportOptions options) throws IOException {
-    SavedModelExporter.export(model, model.forwardFunction(), dir, options);
+    SavedModelExporter.export(model, dir, options);
   }
 }

@@ -1,7 +1,7 @@
 package io.jkeras.saving;
 
 import io.jkeras.config.KerasFormatException;
-import io.jkeras.models.Sequential;
+import io.jkeras.models.Model;
 import io.jkeras.saving.keras.KerasJson;
 import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.savedmodel.SavedModelImport;
@@ -23,8 +23,8 @@ public final class SavingApi {
 
   private SavingApi() {}
 
-  /** Opens the model at {@code path}. */
-  public static Sequential loadModel(Path path) {
+  /** Opens the model at {@code path}: a {@code Sequential} or a {@code Functional} model, as the file holds. */
+  public static Model loadModel(Path path) {
     return loadModel(path, null);
   }
 
@@ -32,7 +32,7 @@ public final class SavingApi {
    * Opens the model at {@code path}; {@code weights} (a {@code .weights.h5} or legacy weights
    * {@code .h5}) goes with a {@code .json} config only, and may be null.
    */
-  public static Sequential loadModel(Path path, Path weights) {
+  public static Model loadModel(Path path, Path weights) {
     if (!Files.exists(path)) throw new KerasFormatException(path + ": no such model file or directory");
     if (weights != null && !Files.isRegularFile(weights)) throw new KerasFormatException(weights + ": no such weights file");
     String name = path.getFileName().toString();
@@ -40,14 +40,14 @@ public final class SavingApi {
       if (weights != null) {
         throw new KerasFormatException("a weights file goes with a .json config, not with the model directory " + path);
       }
-      if (ModelFiles.isModelDir(path)) return ModelFiles.load(path);
-      if (SavedModelImport.hasKerasConfig(path)) return SavedModelImport.loadTrainable(path);
+      if (ModelFiles.isModelDir(path)) return ModelFiles.loadModel(path);
+      if (SavedModelImport.hasKerasConfig(path)) return SavedModelImport.loadTrainableModel(path);
       throw new KerasFormatException(path + ": not a model directory this jkeras can open as a Keras model (expected "
           + ModelFiles.CONFIG + " and " + ModelFiles.WEIGHTS + ", or a SavedModel with a Keras config)");
     }
-    if (name.endsWith(".json")) return weights != null ? KerasModels.load(path, weights) : KerasJson.read(path);
+    if (name.endsWith(".json")) return weights != null ? KerasModels.loadModel(path, weights) : KerasJson.readModel(path);
     if (weights != null) throw new KerasFormatException("a weights file goes with a .json config; " + path + " holds its own weights");
-    if (name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5")) return KerasModels.load(path);
+    if (name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5")) return KerasModels.loadModel(path);
     throw new KerasFormatException(path + ": unsupported model format (expected " + FORMATS + ")");
   }
 

@@ -5,10 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jkeras.data.FloatArray;
 import java.util.List;
+import java.util.Random;
 
-/** Test helpers for a model's weight lists. */
+/** Test helpers for a model's weight lists, and random test data. */
 public final class Weights {
   private Weights() {}
+
+  /** {@code n} samples of {@code d} standard normal values, the same for the same {@code seed}. */
+  public static FloatArray gaussian(long seed, int n, int d) {
+    Random r = new Random(seed);
+    float[] v = new float[n * d];
+    for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+    return new FloatArray(v, n, d);
+  }
 
   /** All weights' values, one after the other, in list order. */
   public static float[] flat(List<FloatArray> ws) {

@@ -9,8 +9,10 @@ import io.jkeras.backend.CallContext;
 import io.jkeras.backend.ModelRuntime;
 import io.jkeras.backend.Weight;
 import io.jkeras.config.KerasObjects;
+import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
 import io.jkeras.models.ExportOptions;
+import io.jkeras.models.Functional;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.keras.KerasJson;
@@ -80,24 +82,28 @@ import org.tensorflow.types.TString;
  * <p>What is written:
  * <ul>
  *   <li>{@code saved_model.pb}: one MetaGraph tagged {@code "serve"} with two halves. The TF1
- *       half, for the C++ loader: the inference graph (the forward pass from a placeholder of
- *       the model's input dtype, {@link Model#inputDtype()}, with an unknown batch dimension),
- *       the variables as resource variables named by their Keras paths ({@code dense/kernel}),
+ *       half, for the C++ loader: the inference graph (the forward pass from one placeholder
+ *       per model input, of that input's dtype, with an unknown batch dimension), the
+ *       variables as resource variables named by their Keras paths ({@code dense/kernel}),
  *       the save/restore ops and their {@code SaverDef} (checkpoint format V2), the
  *       {@code variables}/{@code trainable_variables} collections, and the signatures
- *       {@code serving_default} and {@code serve} (method {@code tensorflow/serving/predict}),
- *       whose input key is the model's input name ({@link Sequential#inputName()}) and whose
- *       output key is the output layer's name, or {@code output_0} with
- *       {@link ExportOptions#keras3Names}. The TF2 half, for Python
+ *       {@code serving_default} and {@code serve} (method {@code tensorflow/serving/predict})
+ *       with one input per model input, keyed by its name ({@link Model#inputNames()}: the
+ *       {@code Input}'s name, as Keras 3 keys them), and one output per model output, keyed by
+ *       the output layer's name ({@link Model#outputNames()}), or, with
+ *       {@link ExportOptions#keras3Names}, {@code output_0}, {@code output_1}, ... as Keras 3's
+ *       {@code model.export()} keys them. The TF2 half, for Python
  *       ({@link SavedModelObjectGraph}): the forward pass as functions in the graph's library
- *       and an object graph with a {@code serve} function and the same two signatures;</li>
+ *       and an object graph with a {@code serve} function (one tensor in and out, or lists of
+ *       them, as on Keras 3's exports) and the same two signatures;</li>
  *   <li>{@code variables/variables.index} and {@code variables.data-00000-of-00001}: the
  *       weights' current values in TensorFlow's standard checkpoint format, keyed by Keras path
  *       plus TF2's suffix ({@code dense/kernel/.ATTRIBUTES/VARIABLE_VALUE}), with the object
  *       graph TF2 restores by;</li>
  *   <li>{@code assets/keras_model.json}: the model's Keras 3 JSON config as
- *       {@code model.to_json()} writes it ({@link KerasJson#write}), for
- *       {@code keras.models.model_from_json}. TensorFlow's loaders ignore it (it is not
+ *       {@code model.to_json()} writes it ({@link KerasJson#write}, a Sequential or Functional
+ *       config), for {@code keras.models.model_from_json} and for
+ *       {@link SavedModelImport#loadTrainableModel}. TensorFlow's loaders ignore it (it is not
  *       registered as an asset of the graph).</li>
  * </ul>
  * Training state (optimizer slots, metrics) is not exported. A stateful model is exported as
@@ -121,16 +127,29 @@ public final class SavedModelExporter {
 
   private SavedModelExporter() {}
 
-  /** The forward pass built once per model and input shape in the model's graph. */
+  /** The forward pass built once per model and input shapes in the model's graph. */
   private static final class Forward {
-    String input;
-    String output;
+    List<String> inputs = new ArrayList<>();
+    List<String> outputs = new ArrayList<>();
+  }
+
+  /** A model's whole forward pass: every input to every output, in the model's order. */
+  private interface ForwardAll extends BiFunction<CallContext, List<Operand<TFloat32>>, List<Operand<TFloat32>>> {}
+
+  /**
+   * Exports {@code model} (building it first if its input shape is declared) to {@code dir}:
+   * Keras 3's {@code model.export(dir)} for any model, one named signature input per model
+   * input and one named output per model output. An existing SavedModel in {@code dir} is
+   * replaced; any other non-empty directory is refused.
+   */
+  public static void export(Model model, Path dir, ExportOptions options) throws IOException {
+    if (model == null || dir == null || options == null) throw new IllegalArgumentException("model, dir and options are needed");
+    exportAll(model, model.forwardAllFunction()::apply, dir, options);
   }
 
   /**
-   * Exports {@code model} (building it first if its input shape is declared) to {@code dir}.
-   * {@code forward} is the model's forward pass ({@code Model.export} passes its own). An
-   * existing SavedModel in {@code dir} is replaced; any other non-empty directory is refused.
+   * Exports a model of one input and one output with {@code forward} as its forward pass
+   * ({@code Model.export} passes the model's own; see {@link #export(Model, Path, ExportOptions)}).
    */
   public static void export(Model model, BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> forward, Path dir)
       throws IOException {
@@ -142,38 +161,55 @@ public final class SavedModelExporter {
     if (model == null || forward == null || dir == null || options == null) {
       throw new IllegalArgumentException("model, forward, dir and options are needed");
     }
+    if (model.inputCount() != 1 || model.outputCount() != 1) {
+      throw new IllegalArgumentException("model " + model.name() + " has " + model.inputCount() + " inputs and "
+          + model.outputCount() + " outputs: export it with export(model, dir, options)");
+    }
+    exportAll(model, (ctx, in) -> List.of(forward.apply(ctx, in.get(0))), dir, options);
+  }
+
+  private static void exportAll(Model model, ForwardAll forward, Path dir, ExportOptions options) throws IOException {
+    if (model == null || forward == null || dir == null || options == null) {
+      throw new IllegalArgumentException("model, forward, dir and options are needed");
+    }
     List<Layer<?>> layers = model.layers();
     if (layers.isEmpty()) throw new IllegalStateException("model " + model.name() + " has no layers to export");
     boolean stateful = layers.stream().anyMatch(Layer::isStateful);
-    long[] in = model.inputBatchShape();
-    if (in == null && model.isBuilt()) in = layers.get(0).builtInputShape();
-    if (in == null) {
-      throw new IllegalStateException("model " + model.name() + " has no known input shape: give its first layer an"
-          + " inputShape, or build/fit/predict it before exporting");
+    List<long[]> declared = model.inputSpecs();
+    List<String> inputKeys = model.inputNames();
+    for (int i = 0; i < declared.size(); i++) {
+      if (declared.get(i) == null) {
+        throw new IllegalStateException("model " + model.name() + " has no known input shape"
+            + (declared.size() > 1 ? " for input " + inputKeys.get(i) : "") + ": give its first layer an"
+            + " inputShape, or build/fit/predict it before exporting");
+      }
     }
-    if (!model.isBuilt()) model.build(in);
-    long[] spec = in.clone();
-    // A stateful model keeps its fixed batch size: its states are (batch, units) variables.
-    if (!stateful) spec[0] = -1;
-    long[] outSpec = model.computeOutputShape(spec);
-    outSpec[0] = spec[0];
+    if (!model.isBuilt()) model.build(declared.get(0));
+    List<long[]> specs = new ArrayList<>();
+    for (long[] in : declared) {
+      long[] spec = in.clone();
+      // A stateful model keeps its fixed batch size: its states are (batch, units) variables.
+      if (!stateful) spec[0] = -1;
+      specs.add(spec);
+    }
+    List<long[]> outSpecs = model.computeOutputShapes(specs);
+    for (long[] o : outSpecs) o[0] = specs.get(0)[0];
 
-    String inputKey = inputName(model);
-    String outputKey = options.keras3Names() ? ExportOptions.KERAS3_OUTPUT_KEY : layers.get(layers.size() - 1).name();
-    if (outputKey.equals(inputKey)) outputKey = outputKey + "_output";
-    DataType inputType = dataType(model.inputDtype());
+    List<String> outputKeys = outputKeys(model, options, inputKeys);
+    List<DataType> inputTypes = new ArrayList<>();
+    for (String dtype : inputDtypes(model)) inputTypes.add(dataType(dtype));
     checkDir(dir);
 
     ModelRuntime rt = model.runtime();
     if (rt.isClosed()) throw new IllegalStateException("model " + model.name() + " has been closed");
-    Forward f = forward(rt, forward, spec, inputType);
+    Forward f = forward(rt, forward, specs, inputTypes);
     GraphDef full = rt.graph().toGraphDef();
 
     // Keras paths of the model's weights, by variable op name.
     Map<String, Weight> weightsByOp = new HashMap<>();
     for (Weight w : rt.weights()) weightsByOp.put(w.variable().op().name(), w);
 
-    Export e = prune(full, f, weightsByOp, inputKey, outputKey, model.name());
+    Export e = prune(full, f, weightsByOp, inputKeys, outputKeys, model.name());
     GraphDef graphDef = e.graph.build();
     try (Graph check = new Graph()) {
       check.importGraphDef(graphDef);
@@ -189,8 +225,15 @@ public final class SavedModelExporter {
       tf2Vars.add(new SavedModelObjectGraph.Variable(v.name, checkpointKey(v.name), w != null ? w.path() : v.name, v.shape,
           v.trainable));
     }
-    SavedModelObjectGraph.Parts tf2 = SavedModelObjectGraph.build(graphDef, tf2Vars, e.inputNode, e.outputNode, inputKey,
-        outputKey, inputType, spec, outSpec);
+    List<SavedModelObjectGraph.Tensor> tf2Inputs = new ArrayList<>();
+    for (int i = 0; i < inputKeys.size(); i++) {
+      tf2Inputs.add(new SavedModelObjectGraph.Tensor(e.inputNodes.get(i), inputKeys.get(i), inputTypes.get(i), specs.get(i)));
+    }
+    List<SavedModelObjectGraph.Tensor> tf2Outputs = new ArrayList<>();
+    for (int i = 0; i < outputKeys.size(); i++) {
+      tf2Outputs.add(new SavedModelObjectGraph.Tensor(e.outputNodes.get(i), outputKeys.get(i), DataType.DT_FLOAT, outSpecs.get(i)));
+    }
+    SavedModelObjectGraph.Parts tf2 = SavedModelObjectGraph.build(graphDef, tf2Vars, tf2Inputs, tf2Outputs);
     graphDef = graphDef.toBuilder().setLibrary(graphDef.getLibrary().toBuilder().addAllFunction(tf2.functions())).build();
 
     MetaGraphDef.Builder mg = MetaGraphDef.newBuilder();
@@ -232,11 +275,14 @@ public final class SavedModelExporter {
     }
     // "serve" as Keras 3 names its endpoint (TFSMLayer's default call_endpoint), and the
     // default signature TF Serving needs; both run the same forward pass.
-    SignatureDef signature = SignatureDef.newBuilder()
-        .setMethodName(METHOD_PREDICT)
-        .putInputs(inputKey, tensorInfo(e.inputNode + ":0", inputType, spec))
-        .putOutputs(outputKey, tensorInfo(e.outputNode + ":0", DataType.DT_FLOAT, outSpec))
-        .build();
+    SignatureDef.Builder sig = SignatureDef.newBuilder().setMethodName(METHOD_PREDICT);
+    for (int i = 0; i < inputKeys.size(); i++) {
+      sig.putInputs(inputKeys.get(i), tensorInfo(e.inputNodes.get(i) + ":0", inputTypes.get(i), specs.get(i)));
+    }
+    for (int i = 0; i < outputKeys.size(); i++) {
+      sig.putOutputs(outputKeys.get(i), tensorInfo(e.outputNodes.get(i) + ":0", DataType.DT_FLOAT, outSpecs.get(i)));
+    }
+    SignatureDef signature = sig.build();
     mg.putSignatureDef(SIGNATURE, signature);
     mg.putSignatureDef(SERVE, signature);
     org.tensorflow.proto.SavedModel saved = org.tensorflow.proto.SavedModel.newBuilder()
@@ -251,7 +297,7 @@ public final class SavedModelExporter {
     deleteOldCheckpoint(variables);
     writeCheckpoint(rt, e.vars, tf2.checkpointGraph().toByteArray(), variables.resolve("variables"));
     Path assets = Files.createDirectories(dir.resolve("assets"));
-    Files.writeString(assets.resolve(CONFIG_ASSET), configJson(model, inputKey));
+    Files.writeString(assets.resolve(CONFIG_ASSET), configJson(model, inputKeys.get(0)));
     Path tmp = dir.resolve("saved_model.pb.tmp");
     try (OutputStream out = Files.newOutputStream(tmp)) {
       saved.writeTo(out);
@@ -270,7 +316,36 @@ public final class SavedModelExporter {
    */
   public static String inputName(Model model) {
     if (model instanceof Sequential) return ((Sequential) model).inputName();
-    return model.layers().get(0).name() + "_input";
+    return model.inputNames().get(0);
+  }
+
+  /**
+   * The signatures' output keys: the output layers' names (jkeras's default, as Keras 2's
+   * SavedModels named them), or with {@link ExportOptions#keras3Names} Keras 3's
+   * {@code output_0}, {@code output_1}, ... in the model's output order. A key that an input
+   * already has, or an earlier output (a layer that gives several outputs), gets a suffix.
+   */
+  public static List<String> outputKeys(Model model, ExportOptions options, List<String> inputKeys) {
+    List<String> names = model.outputNames();
+    List<String> keys = new ArrayList<>();
+    Set<String> taken = new HashSet<>(inputKeys);
+    for (int i = 0; i < names.size(); i++) {
+      String key = options.keras3Names() ? "output_" + i : names.get(i);
+      if (taken.contains(key)) key = key + "_output";
+      String k = key;
+      for (int j = 1; taken.contains(k); j++) k = key + "_" + j;
+      taken.add(k);
+      keys.add(k);
+    }
+    return keys;
+  }
+
+  /** Each input's dtype ("float32", "int32", "int64"), in the model's input order. */
+  private static List<String> inputDtypes(Model model) {
+    if (!(model instanceof Functional)) return List.of(model.inputDtype());
+    List<String> r = new ArrayList<>();
+    for (KerasTensor t : ((Functional) model).inputs()) r.add(t.dtype() == null ? "float32" : t.dtype());
+    return r;
   }
 
   private static void checkDir(Path dir) throws IOException {
@@ -291,40 +366,45 @@ public final class SavedModelExporter {
     }
   }
 
-  private static Forward forward(ModelRuntime rt, BiFunction<CallContext, Operand<TFloat32>, Operand<TFloat32>> fn,
-      long[] spec, DataType inputType) {
-    String key = Arrays.toString(spec) + inputType;
+  private static Forward forward(ModelRuntime rt, ForwardAll fn, List<long[]> specs, List<DataType> inputTypes) {
+    StringBuilder key = new StringBuilder();
+    for (int i = 0; i < specs.size(); i++) key.append(Arrays.toString(specs.get(i))).append(inputTypes.get(i));
     synchronized (BUILT) {
       Map<String, Forward> m = BUILT.computeIfAbsent(rt, k -> new HashMap<>());
-      Forward f = m.get(key);
+      Forward f = m.get(key.toString());
       if (f != null) return f;
       Ops tf = rt.tf().withSubScope("export");
-      // Integer inputs (token ids) are cast to float32, the dtype jkeras computes in; the
-      // Embedding casts them back, exactly for ids below 2^24.
-      Operand<?> x;
-      Operand<TFloat32> xf;
-      if (inputType == DataType.DT_INT32) {
-        Placeholder<TInt32> p = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(spec)));
-        x = p;
-        xf = tf.dtypes.cast(p, TFloat32.class);
-      } else if (inputType == DataType.DT_INT64) {
-        Placeholder<TInt64> p = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(spec)));
-        x = p;
-        xf = tf.dtypes.cast(p, TFloat32.class);
-      } else {
-        Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec)));
-        x = p;
-        xf = p;
+      f = new Forward();
+      List<Operand<TFloat32>> xs = new ArrayList<>();
+      for (int i = 0; i < specs.size(); i++) {
+        Shape shape = Shape.of(specs.get(i));
+        // Integer inputs (token ids) are cast to float32, the dtype jkeras computes in; the
+        // Embedding casts them back, exactly for ids below 2^24.
+        Operand<?> x;
+        Operand<TFloat32> xf;
+        if (inputTypes.get(i) == DataType.DT_INT32) {
+          Placeholder<TInt32> p = tf.placeholder(TInt32.class, Placeholder.shape(shape));
+          x = p;
+          xf = tf.dtypes.cast(p, TFloat32.class);
+        } else if (inputTypes.get(i) == DataType.DT_INT64) {
+          Placeholder<TInt64> p = tf.placeholder(TInt64.class, Placeholder.shape(shape));
+          x = p;
+          xf = tf.dtypes.cast(p, TFloat32.class);
+        } else {
+          Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
+          x = p;
+          xf = p;
+        }
+        f.inputs.add(x.op().name());
+        xs.add(xf);
       }
       CallContext ctx = new CallContext(rt, rt.tf(), false);
-      Operand<TFloat32> y = fn.apply(ctx, xf);
-      // Stateful layers: the output waits for the state updates, so each serving call advances
+      List<Operand<TFloat32>> ys = fn.apply(ctx, xs);
+      // Stateful layers: the outputs wait for the state updates, so each serving call advances
       // the states as each predict call does in Keras.
       Ops out = ctx.stateUpdates().isEmpty() ? tf : tf.withControlDependencies(ctx.stateUpdates());
-      f = new Forward();
-      f.input = x.op().name();
-      f.output = out.identity(y).op().name();
-      m.put(key, f);
+      for (Operand<TFloat32> y : ys) f.outputs.add(out.identity(y).op().name());
+      m.put(key.toString(), f);
       return f;
     }
   }
@@ -341,8 +421,8 @@ public final class SavedModelExporter {
   private static final class Export {
     final GraphDef.Builder graph = GraphDef.newBuilder();
     final List<Var> vars = new ArrayList<>();
-    String inputNode;
-    String outputNode;
+    final List<String> inputNodes = new ArrayList<>();
+    final List<String> outputNodes = new ArrayList<>();
   }
 
   private static final Set<String> REF_WRITERS = Set.of("Assign", "AssignAdd", "AssignSub", "ScatterUpdate", "ScatterAdd",
@@ -353,13 +433,15 @@ public final class SavedModelExporter {
    * (VarHandleOp + ReadVariableOp) named by Keras path, plus their initializers and the
    * save/restore ops.
    */
-  private static Export prune(GraphDef full, Forward f, Map<String, Weight> weightsByOp, String inputKey, String outputKey,
-      String modelName) {
+  private static Export prune(GraphDef full, Forward f, Map<String, Weight> weightsByOp, List<String> inputKeys,
+      List<String> outputKeys, String modelName) {
     Map<String, NodeDef> byName = new HashMap<>();
     for (NodeDef n : full.getNodeList()) byName.put(n.getName(), n);
     Set<String> keep = new HashSet<>();
     Deque<String> todo = new ArrayDeque<>();
-    todo.add(f.output);
+    todo.addAll(f.outputs);
+    // Every input stays a placeholder of the signature, even one no output needs.
+    todo.addAll(f.inputs);
     while (!todo.isEmpty()) {
       String n = todo.pop();
       if (!keep.add(n)) continue;
@@ -379,9 +461,9 @@ public final class SavedModelExporter {
       if (n.getOp().equals("VariableV2")) {
         variables.add(n);
       } else if (n.getOp().equals("Placeholder") || n.getOp().equals("PlaceholderV2")) {
-        if (!n.getName().equals(f.input)) {
+        if (!f.inputs.contains(n.getName())) {
           throw new IllegalStateException("model " + modelName + ": the forward pass depends on placeholder " + n.getName()
-              + " besides the input; it cannot be exported");
+              + " besides the inputs; it cannot be exported");
         }
       } else if (n.getOp().equals("Assign") && isVariable(byName, n.getInput(0))) {
         // A state update (stateful RNN): becomes an AssignVariableOp on the exported variable.
@@ -406,11 +488,16 @@ public final class SavedModelExporter {
       rename.put(v.getName(), var.name + VARIABLE_VALUE_SUFFIX);
       e.vars.add(var);
     }
-    taken.removeAll(List.of(f.input, f.output));
-    e.inputNode = unique(sanitize("serving_default_" + inputKey), taken);
-    e.outputNode = unique(sanitize("serving_default_output_" + outputKey), taken);
-    rename.put(f.input, e.inputNode);
-    rename.put(f.output, e.outputNode);
+    taken.removeAll(f.inputs);
+    taken.removeAll(f.outputs);
+    for (int i = 0; i < f.inputs.size(); i++) {
+      e.inputNodes.add(unique(sanitize("serving_default_" + inputKeys.get(i)), taken));
+      rename.put(f.inputs.get(i), e.inputNodes.get(i));
+    }
+    for (int i = 0; i < f.outputs.size(); i++) {
+      e.outputNodes.add(unique(sanitize("serving_default_output_" + outputKeys.get(i)), taken));
+      rename.put(f.outputs.get(i), e.outputNodes.get(i));
+    }
 
     for (Var v : e.vars) {
       e.graph.addNode(node(v.name, "VarHandleOp")
@@ -555,6 +642,7 @@ public final class SavedModelExporter {
 
   private static String configJson(Model model, String inputKey) throws IOException {
     if (model instanceof Sequential) return KerasJson.write((Sequential) model);
+    if (model instanceof Functional) return KerasJson.write(model);
     // Other models: each layer's getConfig(), in the same Keras 3 shape.
     List<Object> layers = new ArrayList<>();
     // The InputLayer as Keras 3 writes it (batch_shape, dtype, sparse, name).

@@ -3,6 +3,7 @@ package io.jkeras.saving.savedmodel;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jkeras.backend.Weight;
 import io.jkeras.data.FloatArray;
+import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.utils.Shapes;
 import java.nio.file.Files;
@@ -36,7 +37,17 @@ public final class SavedModelImport {
             || Files.isRegularFile(dir.resolve(KerasSavedModelReader.METADATA_FILE)));
   }
 
+  /** Reopens a Sequential model's SavedModel as a trainable model (see {@link #loadTrainableModel} for any model). */
   public static Sequential loadTrainable(Path dir) {
+    Model m = loadTrainableModel(dir);
+    if (m instanceof Sequential) return (Sequential) m;
+    m.close();
+    throw new SavedModelException(dir + ": holds a Functional model with " + m.inputCount() + " input(s) and " + m.outputCount()
+        + " output(s), not a Sequential one: open it with loadTrainableModel (or SavingApi.loadModel)");
+  }
+
+  /** Reopens a SavedModel with a Keras config as a trainable model, Sequential or Functional, with its weights. */
+  public static Model loadTrainableModel(Path dir) {
     if (!Files.isRegularFile(dir.resolve(SavedModelFiles.SAVED_MODEL_PB))) {
       throw new SavedModelException(dir + ": not a SavedModel (no saved_model.pb)");
     }
@@ -47,8 +58,8 @@ public final class SavedModelImport {
         + " nor " + KerasSavedModelReader.METADATA_FILE + "): open it with SavedModel.load for inference");
   }
 
-  private static Sequential loadJkeras(Path dir, Path config) {
-    Sequential m = KerasJson.read(config);
+  private static Model loadJkeras(Path dir, Path config) {
+    Model m = KerasJson.readModel(config);
     try {
       build(m, dir);
       CheckpointReader ckpt = CheckpointReader.openSavedModel(dir);
@@ -67,11 +78,11 @@ public final class SavedModelImport {
     }
   }
 
-  private static Sequential loadKeras2(Path dir) {
+  private static Model loadKeras2(Path dir) {
     JsonNode root = KerasJson.parse(KerasSavedModelReader.modelConfigJson(dir));
-    Sequential m;
+    Model m;
     try {
-      m = KerasJson.fromTree(root, -1);
+      m = KerasJson.modelFromTree(root, -1);
     } catch (KerasFormatException e) {
       throw new KerasFormatException(dir.resolve(KerasSavedModelReader.METADATA_FILE) + ": " + e.getMessage(), e);
     }
@@ -92,7 +103,8 @@ public final class SavedModelImport {
     }
   }
 
-  private static void build(Sequential m, Path dir) {
+  private static void build(Model m, Path dir) {
+    if (m.isBuilt()) return; // a Functional model is built when made
     if (m.inputBatchShape() == null) throw new SavedModelException(dir + ": the model config has no input shape");
     m.build(m.inputBatchShape());
   }
@@ -131,7 +143,7 @@ public final class SavedModelImport {
   }
 
   /** Keras 2's training_config: {"loss": ..., "metrics": [...], "optimizer_config": {...}}. */
-  private static void compileFromTrainingConfig(Sequential m, JsonNode tc) {
+  private static void compileFromTrainingConfig(Model m, JsonNode tc) {
     if (tc == null || tc.isNull() || !tc.has("optimizer_config") || !tc.get("loss").isTextual()) return;
     List<String> metrics = new ArrayList<>();
     JsonNode ms = tc.get("metrics");

@@ -48,8 +48,9 @@ import org.tensorflow.proto.VersionDef;
  * <ul>
  *   <li>the forward pass as a function ({@code FunctionDef}, made by TensorFlow from the export
  *       graph with each variable handle turned into a resource argument), once as the
- *       {@code serve} function (positional input, one output) and once as the signature
- *       function (keyword input, a dict of outputs);</li>
+ *       {@code serve} function (one positional argument: the input, or the list of inputs; the
+ *       output, or the list of outputs) and once as the signature function (keyword inputs, a
+ *       dict of outputs);</li>
  *   <li>a {@code SavedObjectGraph}: root with {@code serve}, {@code signatures}
  *       ({@code serving_default}, {@code serve}) and the variables;</li>
  *   <li>the checkpoint's {@code TrackableObjectGraph} with the same nodes, whose variables point
@@ -72,13 +73,30 @@ final class SavedModelObjectGraph {
   /** What the export adds: the functions, the object graph, the checkpoint's object graph. */
   record Parts(List<FunctionDef> functions, SavedObjectGraph objectGraph, TrackableObjectGraph checkpointGraph) {}
 
-  static Parts build(GraphDef export, List<Variable> vars, String inputNode, String outputNode, String inputKey,
-      String outputKey, DataType inputType, long[] inSpec, long[] outSpec) {
-    FunctionDef body = forwardFunction(export, vars, inputNode, outputNode, inputKey);
+  /** A signature input or output: its node in the export graph, its key, dtype and shape. */
+  record Tensor(String node, String key, DataType dtype, long[] shape) {}
+
+  /**
+   * The object graph of an export with {@code inputs} and {@code outputs} in the model's order.
+   * As in Keras 3's export: {@code serve} takes one tensor, or a list of tensors for several
+   * inputs, and returns one tensor, or a list for several outputs; the signatures take the
+   * inputs by keyword and return a dict by output key.
+   */
+  static Parts build(GraphDef export, List<Variable> vars, List<Tensor> inputs, List<Tensor> outputs) {
+    // TensorFlow flattens a dict by sorted key: the signature function takes its inputs and
+    // gives its outputs in that order, serve in the model's.
+    List<Tensor> sortedIn = byKey(inputs);
+    List<Tensor> sortedOut = byKey(outputs);
+    FunctionDef body = forwardFunction(export, vars, inputs, outputs);
+    FunctionDef signatureBody = sortedIn.equals(inputs) && sortedOut.equals(outputs) ? body
+        : forwardFunction(export, vars, sortedIn, sortedOut);
     String serveName = "__inference_serve_" + Math.abs(body.getSignature().getName().hashCode());
-    String signatureName = "__inference_signature_wrapper_" + Math.abs(body.getSignature().getName().hashCode());
+    String signatureName = "__inference_signature_wrapper_" + Math.abs(signatureBody.getSignature().getName().hashCode());
     FunctionDef serve = rename(body, serveName);
-    FunctionDef signature = rename(body, signatureName);
+    FunctionDef signature = rename(signatureBody, signatureName);
+    boolean oneInput = inputs.size() == 1;
+    List<String> keywords = new ArrayList<>();
+    for (Tensor t : sortedIn) keywords.add(t.key());
 
     // Node ids: 0 root, 1 serve, 2 signatures, 3 signatures.serving_default, 4 signatures.serve,
     // 5 the variables list, 6.. the variables.
@@ -98,11 +116,14 @@ final class SavedModelObjectGraph {
     og.addNodes(r);
     cg.addNodes(TrackableObject.newBuilder().addAllChildren(r.getChildrenList()));
 
-    TensorSpecProto in = tensorSpec(inputKey, inputType, inSpec);
+    // serve's one positional argument: the input tensor, or the list of them (Keras 3's args_0).
+    List<StructuredValue> inSpecs = new ArrayList<>();
+    for (Tensor t : inputs) inSpecs.add(StructuredValue.newBuilder().setTensorSpecValue(tensorSpec(t)).build());
+    StructuredValue serveArg = oneInput ? inSpecs.get(0) : list(inSpecs);
     og.addNodes(SavedObject.newBuilder().setFunction(SavedFunction.newBuilder().addConcreteFunctions(serveName)
         .setFunctionSpec(FunctionSpec.newBuilder()
-            .setFullargspec(fullArgSpec(List.of(inputKey), List.of()))
-            .setInputSignature(tuple(StructuredValue.newBuilder().setTensorSpecValue(in).build())))));
+            .setFullargspec(fullArgSpec(List.of(oneInput ? inputs.get(0).key() : "args_0"), List.of()))
+            .setInputSignature(tuple(serveArg)))));
     cg.addNodes(TrackableObject.getDefaultInstance());
 
     SavedObject.Builder sigs = SavedObject.newBuilder().setUserObject(userObject("signature_map"))
@@ -113,18 +134,19 @@ final class SavedModelObjectGraph {
     for (int i = 0; i < 2; i++) {
       og.addNodes(SavedObject.newBuilder().setBareConcreteFunction(SavedBareConcreteFunction.newBuilder()
           .setConcreteFunctionName(signatureName)
-          .addArgumentKeywords(inputKey)
-          .setAllowedPositionalArguments(1) // TFSMLayer calls signatures with one positional input
+          .addAllArgumentKeywords(keywords)
+          // TFSMLayer calls signatures with one positional input; several go by keyword, as in Keras's exports.
+          .setAllowedPositionalArguments(oneInput ? 1 : 0)
           .setFunctionSpec(FunctionSpec.newBuilder()
-              .setFullargspec(fullArgSpec(List.of(), List.of(inputKey)))
+              .setFullargspec(fullArgSpec(List.of(), keywords))
               .setInputSignature(none()))));
       cg.addNodes(TrackableObject.getDefaultInstance());
     }
 
-    SavedObject.Builder list = SavedObject.newBuilder().setUserObject(userObject("_generic_user_object"));
-    for (int i = 0; i < vars.size(); i++) list.addChildren(ref(firstVar + i, Integer.toString(i)));
-    og.addNodes(list);
-    cg.addNodes(TrackableObject.newBuilder().addAllChildren(list.getChildrenList()));
+    SavedObject.Builder vlist = SavedObject.newBuilder().setUserObject(userObject("_generic_user_object"));
+    for (int i = 0; i < vars.size(); i++) vlist.addChildren(ref(firstVar + i, Integer.toString(i)));
+    og.addNodes(vlist);
+    cg.addNodes(TrackableObject.newBuilder().addAllChildren(vlist.getChildrenList()));
     for (Variable v : vars) {
       og.addNodes(SavedObject.newBuilder().setVariable(SavedVariable.newBuilder()
           .setDtype(DataType.DT_FLOAT).setShape(shape(v.shape())).setTrainable(v.trainable()).setName(v.path())));
@@ -132,31 +154,45 @@ final class SavedModelObjectGraph {
           .setName("VARIABLE_VALUE").setFullName(v.path()).setCheckpointKey(v.key())));
     }
 
-    TensorSpecProto out = tensorSpec(outputKey, DataType.DT_FLOAT, outSpec);
+    List<StructuredValue> outSpecs = new ArrayList<>();
+    Map<String, StructuredValue> outDict = new HashMap<>();
+    for (Tensor t : outputs) {
+      StructuredValue v = StructuredValue.newBuilder().setTensorSpecValue(tensorSpec(t)).build();
+      outSpecs.add(v);
+      outDict.put(t.key(), v);
+    }
+    Map<String, StructuredValue> inDict = new HashMap<>();
+    for (int i = 0; i < inputs.size(); i++) inDict.put(inputs.get(i).key(), inSpecs.get(i));
     og.putConcreteFunctions(serveName, SavedConcreteFunction.newBuilder().addAllBoundInputs(bound)
-        .setCanonicalizedInputSignature(tuple(tuple(StructuredValue.newBuilder().setTensorSpecValue(in).build()),
-            dict(Map.of())))
-        .setOutputSignature(StructuredValue.newBuilder().setTensorSpecValue(out))
+        .setCanonicalizedInputSignature(tuple(tuple(serveArg), dict(Map.of())))
+        .setOutputSignature(outputs.size() == 1 ? outSpecs.get(0) : list(outSpecs))
         .build());
     og.putConcreteFunctions(signatureName, SavedConcreteFunction.newBuilder().addAllBoundInputs(bound)
-        .setCanonicalizedInputSignature(tuple(tuple(), dict(Map.of(inputKey,
-            StructuredValue.newBuilder().setTensorSpecValue(in).build()))))
-        .setOutputSignature(dict(Map.of(outputKey, StructuredValue.newBuilder().setTensorSpecValue(out).build())))
+        .setCanonicalizedInputSignature(tuple(tuple(), dict(inDict)))
+        .setOutputSignature(dict(outDict))
         .build());
     return new Parts(List.of(serve, signature), og.build(), cg.build());
   }
 
+  private static List<Tensor> byKey(List<Tensor> ts) {
+    List<Tensor> r = new ArrayList<>(ts);
+    r.sort((a, b) -> a.key().compareTo(b.key()));
+    return r;
+  }
+
   /**
-   * The forward pass from {@code inputNode} to {@code outputNode} as a function of the input
-   * and of one resource handle per variable, in {@code vars} order (the order of the concrete
-   * functions' bound inputs). Stateful layers' state updates come along: the output depends on them.
+   * The forward pass from the {@code inputs} to the {@code outputs} nodes as a function of the
+   * inputs and of one resource handle per variable, in {@code vars} order (the order of the
+   * concrete functions' bound inputs). Stateful layers' state updates come along: the outputs
+   * depend on them.
    */
-  private static FunctionDef forwardFunction(GraphDef export, List<Variable> vars, String inputNode, String outputNode,
-      String inputKey) {
+  private static FunctionDef forwardFunction(GraphDef export, List<Variable> vars, List<Tensor> inputs, List<Tensor> outputs) {
     Map<String, NodeDef> byName = new HashMap<>();
     for (NodeDef n : export.getNodeList()) byName.put(n.getName(), n);
     Set<String> keep = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>(List.of(outputNode));
+    Deque<String> todo = new ArrayDeque<>();
+    for (Tensor t : outputs) todo.add(t.node());
+    for (Tensor t : inputs) todo.add(t.node());
     while (!todo.isEmpty()) {
       String n = todo.pop();
       if (!keep.add(n)) continue;
@@ -179,14 +215,22 @@ final class SavedModelObjectGraph {
     try (Graph graph = new Graph()) {
       graph.importGraphDef(g.build());
       Signature.Builder s = Signature.builder().key(SavedModelExporter.SERVE);
-      s.input(argName(0, inputKey), graph.operation(inputNode).output(0));
-      for (int i = 0; i < vars.size(); i++) s.input(argName(i + 1, vars.get(i).node()), graph.operation(vars.get(i).node()).output(0));
-      s.output("output_0", graph.operation(outputNode).output(0));
+      int n = inputs.size();
+      for (int i = 0; i < n; i++) s.input(argName(i, inputs.get(i).key()), graph.operation(inputs.get(i).node()).output(0));
+      for (int i = 0; i < vars.size(); i++) s.input(argName(n + i, vars.get(i).node()), graph.operation(vars.get(i).node()).output(0));
+      // Output names sort in the outputs' order, whichever order TensorFlow lists them in.
+      for (int i = 0; i < outputs.size(); i++) {
+        s.output(outputs.size() == 1 ? "output_0" : String.format("output_%05d", i), graph.operation(outputs.get(i).node()).output(0));
+      }
       try (ConcreteFunction f = ConcreteFunction.create(s.build(), graph)) {
         FunctionDef fd = f.getFunctionDef();
-        if (fd.getSignature().getInputArgCount() != vars.size() + 1) {
+        if (fd.getSignature().getInputArgCount() != vars.size() + n) {
           throw new IllegalStateException("internal error: the serving function takes " + fd.getSignature().getInputArgCount()
-              + " arguments, expected " + (vars.size() + 1));
+              + " arguments, expected " + (vars.size() + n));
+        }
+        if (fd.getSignature().getOutputArgCount() != outputs.size()) {
+          throw new IllegalStateException("internal error: the serving function gives " + fd.getSignature().getOutputArgCount()
+              + " outputs, expected " + outputs.size());
         }
         return fd;
       }
@@ -218,8 +262,8 @@ final class SavedModelObjectGraph {
     return b.build();
   }
 
-  private static TensorSpecProto tensorSpec(String name, DataType dtype, long[] dims) {
-    return TensorSpecProto.newBuilder().setName(name).setDtype(dtype).setShape(shape(dims)).build();
+  private static TensorSpecProto tensorSpec(Tensor t) {
+    return TensorSpecProto.newBuilder().setName(t.key()).setDtype(t.dtype()).setShape(shape(t.shape())).build();
   }
 
   private static StructuredValue none() {
@@ -228,6 +272,10 @@ final class SavedModelObjectGraph {
 
   private static StructuredValue tuple(StructuredValue... values) {
     return StructuredValue.newBuilder().setTupleValue(TupleValue.newBuilder().addAllValues(List.of(values))).build();
+  }
+
+  private static StructuredValue list(List<StructuredValue> values) {
+    return StructuredValue.newBuilder().setListValue(ListValue.newBuilder().addAllValues(values)).build();
   }
 
   private static StructuredValue dict(Map<String, StructuredValue> fields) {
