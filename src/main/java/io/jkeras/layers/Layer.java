@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -181,10 +182,15 @@ public abstract class Layer<L extends Layer<L>> {
    * reads its weights through the function being built ({@link #read}).
    */
   public final Operand<TFloat32> apply(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
+    return inContext(ctx, () -> call(ctx, inputs, mask));
+  }
+
+  /** Runs {@code work} with {@code ctx} as the function being built, so that {@link #read} reads through it. */
+  private <T> T inContext(CallContext ctx, Supplier<T> work) {
     CallContext previous = context;
     context = ctx;
     try {
-      return call(ctx, inputs, mask);
+      return work.get();
     } finally {
       context = previous;
     }
@@ -566,13 +572,7 @@ public abstract class Layer<L extends Layer<L>> {
 
   /** Runs {@link #callMulti} in {@code ctx} (the Functional model's path; one input runs {@link #call}). */
   public final List<Operand<TFloat32>> apply(CallContext ctx, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
-    CallContext previous = context;
-    context = ctx;
-    try {
-      return callMulti(ctx, inputs, masks);
-    } finally {
-      context = previous;
-    }
+    return inContext(ctx, () -> callMulti(ctx, inputs, masks));
   }
 
   /** Computes the outputs from several inputs; by default the one-input {@link #call}. */

@@ -183,11 +183,6 @@ public class Functional extends Model {
     return Collections.unmodifiableList(layers);
   }
 
-  public Layer<?> getLayer(String layerName) {
-    for (Layer<?> l : layers) if (l.name().equals(layerName)) return l;
-    throw new IllegalArgumentException("model " + name() + " has no layer '" + layerName + "'");
-  }
-
   /** The symbolic inputs, in order. */
   public List<KerasTensor> inputs() {
     return inputs;

@@ -100,6 +100,12 @@ public abstract class Model implements AutoCloseable, CallbackModel {
 
   // ----- several inputs or outputs (a Functional model overrides these; one of each by default) -----
 
+  /** Keras's {@code model.get_layer(name)}. */
+  public Layer<?> getLayer(String layerName) {
+    for (Layer<?> l : layers()) if (l.name().equals(layerName)) return l;
+    throw new IllegalArgumentException("model " + name() + " has no layer '" + layerName + "'");
+  }
+
   /** How many inputs the model takes. */
   public int inputCount() {
     return 1;

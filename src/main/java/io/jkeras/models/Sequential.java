@@ -91,11 +91,6 @@ public class Sequential extends Model {
     return Collections.unmodifiableList(layers);
   }
 
-  public Layer<?> getLayer(String layerName) {
-    for (Layer<?> l : layers) if (l.name().equals(layerName)) return l;
-    throw new IllegalArgumentException("model " + name() + " has no layer '" + layerName + "'");
-  }
-
   public Layer<?> getLayer(int index) {
     return layers.get(index);
   }
