@@ -10,6 +10,7 @@ import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npz;
 import io.jkeras.models.Model;
 import io.jkeras.saving.keras.KerasModels;
+import io.jkeras.saving.savedmodel.SavedModel;
 import io.jkeras.testing.KerasPython;
 import io.jkeras.testing.Weights;
 import io.jkeras.utils.Shapes;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@code src/test/python/functional_make_models.py} builds models with every merge layer, masks
  * through merges, shared layers, residuals, encoder-decoders with return_state/initial_state,
  * several outputs and a stateful model, and saves each as {@code .keras}, legacy {@code .h5} and
- * {@code to_json()} + {@code .weights.h5}, with named inputs and Keras's predictions. Each model x
+ * {@code to_json()} + {@code .weights.h5} and {@code model.export()} SavedModel, with named inputs and Keras's predictions. Each model x
  * format loads through {@link KerasModels#loadModel} and predicts within {@link #TOLERANCE} of
  * Keras, inputs fed by name.
  */
@@ -50,7 +51,7 @@ class FunctionalInteropTest {
     for (JsonNode c : manifest.get("models")) {
       String name = c.get("name").asText();
       List<DynamicNode> tests = new ArrayList<>();
-      for (String format : List.of("keras", "h5", "json+weights")) {
+      for (String format : List.of("keras", "h5", "json+weights", "savedmodel")) {
         tests.add(DynamicTest.dynamicTest(name + " [" + format + "]", () -> check(dir, c, format)));
       }
       models.add(DynamicContainer.dynamicContainer(name, tests));
@@ -82,6 +83,10 @@ class FunctionalInteropTest {
 
   private static void check(Path dir, JsonNode c, String format) throws Exception {
     String name = c.get("name").asText();
+    if (format.equals("savedmodel")) {
+      checkSavedModel(dir, c);
+      return;
+    }
     String known = KNOWN_LIMITATIONS.get(name);
     if (known != null) {
       IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
@@ -111,6 +116,43 @@ class FunctionalInteropTest {
           assertTrue(err <= TOLERANCE, () -> name + " [" + format + "] call " + oi + ": max abs error " + err);
         }
       }
+    }
+  }
+
+  /**
+   * Keras's {@code model.export()} of the model, run as a graph by {@link SavedModel}: inputs by
+   * name, outputs {@code output_0, output_1, ...} in the model's output order. A stateful model's
+   * reset is a fresh load (a SavedModel has no reset_states).
+   */
+  private static void checkSavedModel(Path dir, JsonNode c) throws Exception {
+    String name = c.get("name").asText();
+    Path sm = dir.resolve(c.get("files").get("savedmodel").asText());
+    Map<String, FloatArray> npz = Npz.read(dir.resolve(c.get("npz").asText()));
+    int calls = c.get("calls").isNull() ? 1 : c.get("calls").get("count").asInt();
+    List<Integer> resetBefore = new ArrayList<>();
+    if (!c.get("calls").isNull()) c.get("calls").get("reset_before").forEach(n -> resetBefore.add(n.asInt()));
+    SavedModel m = SavedModel.load(sm);
+    try {
+      for (int call = 1; call <= calls; call++) {
+        String prefix = call == 1 ? "" : "call" + call + "/";
+        if (resetBefore.contains(call)) {
+          m.close();
+          m = SavedModel.load(sm);
+        }
+        Map<String, FloatArray> x = new LinkedHashMap<>();
+        for (JsonNode in : c.get("inputs")) x.put(in.get("name").asText(), npz.get(prefix + in.get("name").asText()));
+        Map<String, FloatArray> y = m.signature("serving_default").predict(x, (int) x.values().iterator().next().shape()[0]);
+        for (int o = 0; o < c.get("outputs").size(); o++) {
+          FloatArray want = npz.get(prefix + c.get("output_keys").get(o).asText());
+          FloatArray got = y.get("output_" + o);
+          int oi = o;
+          assertTrue(got != null, () -> name + " [savedmodel]: no output_" + oi + " in " + y.keySet());
+          double err = Weights.maxAbsDiff(want, got);
+          assertTrue(err <= TOLERANCE, () -> name + " [savedmodel] output " + oi + ": max abs error " + err);
+        }
+      }
+    } finally {
+      m.close();
     }
   }
 }
