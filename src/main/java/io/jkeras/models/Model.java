@@ -24,7 +24,6 @@ import io.jkeras.utils.Shapes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,10 +44,7 @@ import org.tensorflow.types.TFloat32;
 public abstract class Model implements AutoCloseable, CallbackModel {
   private ModelRuntime runtime;
   private Optimizer optimizer;
-  private Loss loss;
-  /** Per output, when compiled with a loss per output; else null (the one loss for every output). */
-  private List<Loss> outputLosses;
-  private List<Double> lossWeights;
+  private CompileLoss losses;
   private final CompileMetrics metrics = new CompileMetrics();
   private final StepFunctions functions = new StepFunctions(this, metrics);
   private final InputChecks checks = new InputChecks(this);
@@ -220,9 +216,7 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     checkOptimizer(optimizer);
     for (String m : metrics) Metrics.check(m);
     this.optimizer = optimizer;
-    this.loss = loss;
-    this.outputLosses = null;
-    this.lossWeights = null;
+    this.losses = CompileLoss.of(loss);
     this.metrics.compile(List.of(metrics));
     // Functions built for the previous loss/metrics are stale.
     functions.dropCompiled();
@@ -235,56 +229,21 @@ public abstract class Model implements AutoCloseable, CallbackModel {
    */
   public void compile(Optimizer optimizer, Map<String, ?> losses, Map<String, Double> lossWeights,
       Map<String, List<String>> metrics) {
-    List<String> names = outputNames();
-    for (Map<String, ?> m : Arrays.asList(losses, lossWeights, metrics)) {
-      if (m == null) continue;
-      for (String k : m.keySet()) {
-        if (!names.contains(k)) {
-          throw new IllegalArgumentException("compile: '" + k + "' is no output of model " + name() + " (its outputs: "
-              + String.join(", ", names) + ")");
-        }
-      }
-    }
-    if (losses == null) throw new IllegalArgumentException("compile needs an optimizer and a loss");
     List<Object> l = new ArrayList<>();
     List<Double> w = new ArrayList<>();
     List<List<String>> ms = new ArrayList<>();
-    for (String n : names) {
-      if (!losses.containsKey(n)) throw new IllegalArgumentException("compile: no loss for output '" + n + "'");
-      l.add(losses.get(n));
-      w.add(lossWeights == null || !lossWeights.containsKey(n) ? 1.0 : lossWeights.get(n));
-      ms.add(metrics == null || !metrics.containsKey(n) ? List.of() : metrics.get(n));
-    }
+    CompileLoss.byName(this, losses, lossWeights, metrics, l, w, ms);
     compile(optimizer, l, w, ms);
   }
 
   /** {@link #compile(Optimizer, Map, Map, Map)} with lists in the outputs' order. */
   public void compile(Optimizer optimizer, List<?> losses, List<Double> lossWeights, List<List<String>> metrics) {
     if (optimizer == null || losses == null) throw new IllegalArgumentException("compile needs an optimizer and a loss");
-    int n = outputCount();
-    if (losses.size() != n) {
-      throw new IllegalArgumentException("compile: model " + name() + " has " + n + " outputs but " + losses.size() + " losses were given");
-    }
-    if (lossWeights != null && lossWeights.size() != n) {
-      throw new IllegalArgumentException("compile: model " + name() + " has " + n + " outputs but " + lossWeights.size()
-          + " loss weights were given");
-    }
-    if (metrics != null && metrics.size() != n) {
-      throw new IllegalArgumentException("compile: model " + name() + " has " + n + " outputs but " + metrics.size()
-          + " metric lists were given");
-    }
-    List<Loss> resolved = new ArrayList<>();
-    for (Object o : losses) {
-      if (o instanceof Loss) resolved.add((Loss) o);
-      else if (o instanceof String) resolved.add(Losses.get((String) o));
-      else throw new IllegalArgumentException("compile: a loss is a Loss or its name, got " + o);
-    }
+    CompileLoss resolved = CompileLoss.of(this, losses, lossWeights, metrics);
     checkOptimizer(optimizer);
     if (metrics != null) for (List<String> ms : metrics) if (ms != null) for (String m : ms) Metrics.check(m);
     this.optimizer = optimizer;
-    this.loss = resolved.get(0);
-    this.outputLosses = resolved;
-    this.lossWeights = lossWeights == null ? null : List.copyOf(lossWeights);
+    this.losses = resolved;
     this.metrics.compilePerOutput(metrics == null ? List.of() : metrics);
     functions.dropCompiled();
   }
@@ -305,12 +264,12 @@ public abstract class Model implements AutoCloseable, CallbackModel {
 
   /** True when compiled with a loss per output (Keras's dict or list form). */
   public boolean hasLossPerOutput() {
-    return outputLosses != null;
+    return losses != null && losses.perOutput();
   }
 
   /** The weight of each output's loss, or null when none were given (all 1). */
   public List<Double> lossWeights() {
-    return lossWeights;
+    return losses == null ? null : losses.weights();
   }
 
   /** The metric names compiled for output {@code o}, as given to compile (not prefixed). */
@@ -320,12 +279,12 @@ public abstract class Model implements AutoCloseable, CallbackModel {
 
   /** The loss of output {@code o} (in {@link #outputNames()} order). */
   public Loss lossFor(int o) {
-    return outputLosses == null ? loss : outputLosses.get(o);
+    return losses == null ? null : losses.lossFor(o);
   }
 
   /** The weight of output {@code o}'s loss in the total (Keras's {@code loss_weights}; 1 by default). */
   double lossWeightFor(int o) {
-    return lossWeights == null ? 1.0 : lossWeights.get(o);
+    return losses.weightFor(o);
   }
 
   public boolean isCompiled() {
@@ -337,7 +296,7 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   }
 
   public Loss loss() {
-    return loss;
+    return losses == null ? null : losses.loss();
   }
 
   public List<String> metricNames() {
