@@ -25,7 +25,8 @@ import java.util.Set;
  * Keras 2's (nested lists of {@code [layer, node, tensor, kwargs]}). Reading replays the calls the
  * way Keras's {@code functional_from_config} does: a node waits until every tensor it needs exists,
  * so layers may be listed in any order; a graph whose nodes can never all run (a cycle, a missing
- * layer) is refused, naming the layer.
+ * layer) is refused, naming the layer. A layer entry that is itself a model's config (Sequential,
+ * Functional) is read as a {@link NestedModel}, and written back as that model's config.
  */
 final class FunctionalJson {
   /**

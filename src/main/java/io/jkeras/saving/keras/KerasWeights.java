@@ -42,7 +42,8 @@ import java.util.function.Predicate;
  * (recurrent layers keep their variables under {@code cell/vars}, attribute {@code lstm_cell},
  * {@code gru_cell}, {@code simple_rnn_cell}; {@code Bidirectional} under
  * {@code backward_layer/} and {@code forward_layer/}; {@code TimeDistributed} under
- * {@code layer/}). The root's {@code vars} group names the model. Loading maps layers by that
+ * {@code layer/}); a model used as a layer has its layers under its own {@code layers/}, named the
+ * same way ({@code layers/sequential/layers/dense/vars}). The root's {@code vars} group names the model. Loading maps layers by that
  * order, as Keras does.
  *
  * <p><b>Legacy</b> (Keras 1/2 {@code layer_names} / {@code weight_names}): read by
