@@ -159,6 +159,11 @@ public abstract class Model implements AutoCloseable, CallbackModel {
    * Runs this model in {@code shared}, the runtime its already-built layers live in (a model made
    * from layers of another model, such as an encoder taken out of a trained seq2seq model).
    */
+  /** Whether this model has its runtime yet (without creating one). */
+  boolean hasRuntime() {
+    return runtime != null;
+  }
+
   void shareRuntime(ModelRuntime shared) {
     if (runtime != null) throw new IllegalStateException("model " + name() + " already has its runtime");
     runtime = shared.share();

@@ -39,9 +39,7 @@ class FunctionalInteropTest {
   static final String SCRIPT = "functional_make_models.py";
 
   /** Models jkeras does not rebuild yet, with the message a user gets (asserted, so a fix shows up here). */
-  static final Map<String, String> KNOWN_LIMITATIONS = Map.of(
-      "nested_models", "not supported yet: a model",
-      "nested_shared", "not supported yet: a model");
+  static final Map<String, String> KNOWN_LIMITATIONS = Map.of();
 
   @TestFactory
   List<DynamicNode> functionalKerasModelsPredictInJava() throws Exception {

@@ -23,6 +23,8 @@ import io.jkeras.layers.Subtract;
 import io.jkeras.models.FitOptions;
 import io.jkeras.models.Functional;
 import io.jkeras.models.Model;
+import io.jkeras.models.NestedModel;
+import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adam;
 import io.jkeras.saving.keras.KerasJson;
 import io.jkeras.saving.keras.KerasModels;
@@ -89,6 +91,17 @@ class FunctionalJavaToPythonTest {
           new Maximum().apply(a, b), new Minimum().apply(a, b), new Add().apply(a, b, a), new Dot(1, 1).apply(a, b));
       return Model.of(List.of(a, b), List.of(new Dense(2).name("out").apply(m)));
     }, Map.of("a", rows(16, 4, 7), "b", rows(16, 4, 8)), List.of((Object) rows(16, 2, 9))));
+    r.add(new Case("nested_models", () -> {
+      // A Sequential called on two inputs (shared) and a built Functional model, both used as layers.
+      KerasTensor ii = Input.named("inner_in", 4, 3);
+      Functional innerFunc = Model.of(ii, new Dense(3).apply(new LSTM(4).apply(ii))).name("inner_func");
+      NestedModel innerSeq = NestedModel.of(new Sequential(new Dense(4).activation("relu"), new Dense(3)).name("inner_seq"));
+      KerasTensor a = Input.named("in_a", 3);
+      KerasTensor b = Input.named("in_b", 3);
+      KerasTensor s = Input.named("in_s", 4, 3);
+      KerasTensor x = new Add().apply(innerSeq.apply(a), innerSeq.apply(b), NestedModel.of(innerFunc).apply(s));
+      return Model.of(List.of(a, b, s), List.of(new Dense(2).name("out").apply(x)));
+    }, Map.of("in_a", rows(16, 3, 14), "in_b", rows(16, 3, 15), "in_s", seq(16, 4, 3, 16)), List.of((Object) rows(16, 2, 17))));
     r.add(new Case("masked_residual_two_heads", () -> {
       KerasTensor tokens = new InputLayer(6).name("tokens").dtype("int32").output();
       KerasTensor e = new Embedding(10, 4).maskZero(true).apply(tokens);

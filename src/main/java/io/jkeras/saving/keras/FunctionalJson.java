@@ -6,10 +6,10 @@ import io.jkeras.config.KerasObjects;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
-import io.jkeras.layers.LayerRegistry;
 import io.jkeras.layers.Node;
 import io.jkeras.models.Functional;
 import io.jkeras.models.Model;
+import io.jkeras.models.NestedModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -25,7 +25,8 @@ import java.util.Set;
  * Keras 2's (nested lists of {@code [layer, node, tensor, kwargs]}). Reading replays the calls the
  * way Keras's {@code functional_from_config} does: a node waits until every tensor it needs exists,
  * so layers may be listed in any order; a graph whose nodes can never all run (a cycle, a missing
- * layer) is refused, naming the layer.
+ * layer) is refused, naming the layer. A layer entry that is itself a model's config (Sequential,
+ * Functional) is read as a {@link NestedModel}, and written back as that model's config.
  */
 final class FunctionalJson {
   /**
@@ -36,7 +37,6 @@ final class FunctionalJson {
    * output to a layer as data is refused.
    */
   static final Set<String> MASK_OPS = Set.of("NotEqual", "Any");
-  private static final Set<String> MODEL_CLASSES = Set.of("Functional", "Model", "Sequential");
 
   /**
    * The op nodes of a config, by name: those a Keras 3 config marks by module; in a legacy .h5
@@ -75,6 +75,20 @@ final class FunctionalJson {
   // ----- reading -----
 
   static Functional read(JsonNode config, int major) {
+    return read(config, major, Model::of);
+  }
+
+  /** A Functional config nested in another model's: the graph as a layer, its weights created by the outer model. */
+  static NestedModel readNested(JsonNode config, int major) {
+    return read(config, major, NestedModel::functional);
+  }
+
+  /** What a read graph becomes: a model, or a model used as a layer. */
+  private interface GraphMaker<T> {
+    T make(List<KerasTensor> inputs, List<KerasTensor> outputs, String name);
+  }
+
+  private static <T> T read(JsonNode config, int major, GraphMaker<T> maker) {
     if (config == null || !config.has("layers") || !config.get("layers").isArray()) {
       throw new KerasFormatException("config: a functional config needs a \"layers\" list");
     }
@@ -90,11 +104,8 @@ final class FunctionalJson {
       if (name == null) throw new KerasFormatException(path + ": a functional layer needs a name");
       String cls = l.path("class_name").asText();
       if (ops.containsKey(name)) continue;
-      if (MODEL_CLASSES.contains(cls)) {
-        throw new KerasFormatException(path + ": not supported yet: a model ('" + name + "', " + cls + ") used as a layer");
-      }
       if (byName.containsKey(name)) throw new KerasFormatException(path + ": two layers are named '" + name + "'");
-      Layer<?> layer = LayerRegistry.deserialize(l, path, major);
+      Layer<?> layer = KerasJson.layer(l, path, major);
       if (!layer.name().equals(name)) layer.name(name);
       byName.put(name, layer);
       nodesOf.put(name, l.get("inbound_nodes"));
@@ -146,7 +157,7 @@ final class FunctionalJson {
     List<KerasTensor> inputs = tensors(config.get("input_layers"), byName, ops, "config.input_layers");
     List<KerasTensor> outputs = tensors(config.get("output_layers"), byName, ops, "config.output_layers");
     try {
-      return Model.of(inputs, outputs, config.path("name").asText(null));
+      return maker.make(inputs, outputs, config.path("name").asText(null));
     } catch (IllegalArgumentException e) {
       throw new KerasFormatException("config: " + e.getMessage(), e);
     }
@@ -307,7 +318,7 @@ final class FunctionalJson {
     Map<Node, Integer> nodeIndex = new IdentityHashMap<>();
     for (Node n : model.nodes()) nodeIndex.put(n, n.index());
     for (Layer<?> l : model.layers()) {
-      Map<String, Object> entry = new LinkedHashMap<>(LayerRegistry.serialize(l));
+      Map<String, Object> entry = new LinkedHashMap<>(KerasJson.layerTree(l));
       entry.put("name", l.name());
       List<Object> inbound = new ArrayList<>();
       for (Node n : l.inboundNodes()) {

@@ -18,6 +18,7 @@ import io.jkeras.layers.LayerRegistry;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
 import io.jkeras.models.Functional;
+import io.jkeras.models.NestedModel;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Optimizer;
@@ -184,7 +185,7 @@ public final class KerasJson {
     }
     Sequential model = name == null ? new Sequential() : new Sequential(name);
     for (int i = 0; i < layers.size(); i++) {
-      Layer<?> l = LayerRegistry.deserialize(layers.get(i), layersPath + "[" + i + "]", major);
+      Layer<?> l = layer(layers.get(i), layersPath + "[" + i + "]", major);
       if (l instanceof InputLayer && i > 0) {
         throw new KerasFormatException(layersPath + "[" + i + "]: an InputLayer may only come first in a Sequential model");
       }
@@ -192,6 +193,30 @@ public final class KerasJson {
     }
     if (model.inputBatchShape() == null && buildShape != null) model.setInputBatchShape(buildShape);
     return model;
+  }
+
+  /** Keras's model classes, which a config may also use as a layer (a model nested in another). */
+  private static final Set<String> MODEL_CLASSES = Set.of("Functional", "Model", "Sequential");
+
+  /**
+   * One layer entry of a model config: a layer, or a model used as a layer (class Sequential,
+   * Functional or Model), read with its weights not yet created: the model it is a layer of
+   * creates them.
+   */
+  static Layer<?> layer(JsonNode entry, String path, int major) {
+    String cls = entry.path("class_name").asText();
+    if (!MODEL_CLASSES.contains(cls)) return LayerRegistry.deserialize(entry, path, major);
+    try {
+      JsonNode config = entry.get("config");
+      return cls.equals("Sequential") ? NestedModel.of(sequential(config, major)) : FunctionalJson.readNested(config, major);
+    } catch (KerasFormatException e) {
+      throw new KerasFormatException(path + " (a " + cls + " model used as a layer): " + e.getMessage(), e);
+    }
+  }
+
+  /** A layer's entry in a model config: the serialized layer, or for a model used as a layer, that model's own config. */
+  static Map<String, Object> layerTree(Layer<?> l) {
+    return l instanceof NestedModel ? toTree(((NestedModel) l).model()) : LayerRegistry.serialize(l);
   }
 
   /** Thrown while reading a functional config as a chain when it is not one: it is then read as a Functional graph. */
@@ -260,7 +285,7 @@ public final class KerasJson {
     Sequential model = new Sequential(config.path("name").asText("model"));
     for (String n : chain) {
       int i = index.get(n);
-      Layer<?> l = LayerRegistry.deserialize(layers.get(i), "config.layers[" + i + "]", major);
+      Layer<?> l = layer(layers.get(i), "config.layers[" + i + "]", major);
       if (l instanceof InputLayer && !n.equals(inputs.get(0))) {
         throw new KerasFormatException("config.layers[" + i + "]: unexpected InputLayer inside the chain");
       }
@@ -429,7 +454,7 @@ public final class KerasJson {
       in.dtype(model.inputDtype());
       layers.add(KerasObjects.serialize("keras.layers", "InputLayer", in.getConfig()));
     }
-    for (Layer<?> l : model.layers()) layers.add(LayerRegistry.serialize(l));
+    for (Layer<?> l : model.layers()) layers.add(layerTree(l));
     config.put("layers", layers);
     if (input != null) config.put("build_input_shape", KerasObjects.shape(input));
     Map<String, Object> root = KerasObjects.serialize("keras", "Sequential", config);

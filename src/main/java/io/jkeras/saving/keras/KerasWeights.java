@@ -42,7 +42,8 @@ import java.util.function.Predicate;
  * (recurrent layers keep their variables under {@code cell/vars}, attribute {@code lstm_cell},
  * {@code gru_cell}, {@code simple_rnn_cell}; {@code Bidirectional} under
  * {@code backward_layer/} and {@code forward_layer/}; {@code TimeDistributed} under
- * {@code layer/}). The root's {@code vars} group names the model. Loading maps layers by that
+ * {@code layer/}); a model used as a layer has its layers under its own {@code layers/}, named the
+ * same way ({@code layers/sequential/layers/dense/vars}). The root's {@code vars} group names the model. Loading maps layers by that
  * order, as Keras does.
  *
  * <p><b>Legacy</b> (Keras 1/2 {@code layer_names} / {@code weight_names}): read by
@@ -71,9 +72,14 @@ public final class KerasWeights {
    * dense_1. {@code reading}: by the class each layer was read from (rnn for Keras's RNN(cell)).
    */
   static List<String> layerGroupNames(Model model, boolean reading) {
+    return layerGroupNames(model.layers(), reading);
+  }
+
+  /** {@link #layerGroupNames(Model, boolean)} for a list of layers (a model used as a layer names its own so). */
+  static List<String> layerGroupNames(List<Layer<?>> modelLayers, boolean reading) {
     Map<String, Integer> used = new HashMap<>();
     List<String> r = new ArrayList<>();
-    for (Layer<?> l : model.layers()) {
+    for (Layer<?> l : modelLayers) {
       String cls = reading ? l.readFromClass() : l.className();
       String base = Names.toSnakeCase(cls.replaceAll("\\W+", ""));
       Integer n = used.get(base);
@@ -99,20 +105,22 @@ public final class KerasWeights {
     requireBuilt(model);
     if (forKeras3Config) for (Layer<?> l : model.layers()) checkKeras3Expressible(l);
     Hdf5.Tree root = new Hdf5.Tree();
-    List<String> names = layerGroupNames(model, false);
-    if (!names.isEmpty()) {
-      Hdf5.Tree layers = root.group("layers");
-      for (int i = 0; i < names.size(); i++) {
-        Layer<?> l = model.layers().get(i);
-        write(layers.group(names.get(i)), l.saveable(), forKeras3Config);
-      }
-    }
+    writeLayers(root, model.layers(), forKeras3Config);
     root.group("vars").attribute("name", model.name());
     return root;
   }
 
+  /** A model's layers (the model's own, or those of a model used as a layer): {@code layers/<group>/...}. */
+  private static void writeLayers(Hdf5.Tree parent, List<Layer<?>> modelLayers, boolean forKeras3Config) {
+    List<String> names = layerGroupNames(modelLayers, false);
+    if (names.isEmpty()) return;
+    Hdf5.Tree layers = parent.group("layers");
+    for (int i = 0; i < names.size(); i++) write(layers.group(names.get(i)), modelLayers.get(i).saveable(), forKeras3Config);
+  }
+
   private static void write(Hdf5.Tree group, Saveable s, boolean forKeras3Config) {
     for (Map.Entry<String, Saveable> c : s.children().entrySet()) write(group.group(c.getKey()), c.getValue(), forKeras3Config);
+    writeLayers(group, s.layers(), forKeras3Config);
     Hdf5.Tree vars = group.group("vars").attribute("name", s.name());
     for (int i = 0; i < s.vars().size(); i++) {
       Weight w = s.vars().get(i);
@@ -220,11 +228,21 @@ public final class KerasWeights {
   private static Map<Weight, FloatArray> planKeras3(Model model, HdfFile hdf, Path file) {
     String layersKey = Hdf5.childGroup(hdf, "layers") != null ? "layers" : "_layer_checkpoint_dependencies";
     Group layers = Hdf5.childGroup(hdf, layersKey);
-    List<String> names = layerGroupNames(model, true);
     Map<Weight, FloatArray> plan = new LinkedHashMap<>();
+    collectLayers(layers, layersKey, model.layers(), plan, file);
+    return plan;
+  }
+
+  /**
+   * Plans the weights of a model's layers (the model's own, or those of a model used as a layer)
+   * from their {@code layers} group {@code layers} (null when absent) at {@code layersKey}.
+   */
+  private static void collectLayers(Group layers, String layersKey, List<Layer<?>> modelLayers, Map<Weight, FloatArray> plan,
+      Path file) {
+    List<String> names = layerGroupNames(modelLayers, true);
     Set<String> used = new HashSet<>();
     for (int i = 0; i < names.size(); i++) {
-      Layer<?> l = model.layers().get(i);
+      Layer<?> l = modelLayers.get(i);
       Saveable s = l.saveable();
       Group g = layers == null ? null : Hdf5.childGroup(layers, names.get(i));
       used.add(names.get(i));
@@ -248,7 +266,6 @@ public final class KerasWeights {
             + names + ") does not have: a different architecture");
       }
     }
-    return plan;
   }
 
   private static void collect(Group g, Saveable s, String where, Layer<?> layer, Map<Weight, FloatArray> plan, Path file) {
@@ -280,6 +297,7 @@ public final class KerasWeights {
       }
       collect(cg, c.getValue(), where + "/" + c.getKey(), layer, plan, file);
     }
+    if (!s.layers().isEmpty()) collectLayers(g == null ? null : Hdf5.childGroup(g, "layers"), where + "/layers", s.layers(), plan, file);
   }
 
   private static boolean hasDatasets(Node n) {
