@@ -139,7 +139,15 @@ public class Sequential extends Model {
     InputLayer in = InputLayer.withBatchShape(batchInputShape);
     in.name(inputName != null ? inputName : "sequential_input");
     KerasTensor x = in.output();
-    for (Layer<?> l : layers) x = l.apply(x);
+    for (Layer<?> l : layers) {
+      List<KerasTensor> out = l.applyMulti(x);
+      if (out.size() != 1) {
+        throw new IllegalArgumentException("layer " + l.name() + " (" + l.className() + ") returns " + out.size()
+            + " tensors (its states, or both directions apart), which cannot feed the next layer of a Sequential model"
+            + " (Keras refuses it too): use a Functional model, Model.of(inputs, outputs)");
+      }
+      x = out.get(0);
+    }
     graph = new Functional(List.of(in.output()), List.of(x), name(), false);
     graph.buildLayers(runtime, List.of(batchInputShape));
   }
