@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.Keras;
 import io.jkeras.data.FloatArray;
+import io.jkeras.data.Npy;
 import io.jkeras.examples.Seq2SeqAddition.Seq2Seq;
 import io.jkeras.examples.Seq2SeqAddition.Settings;
 import io.jkeras.examples.Seq2SeqAddition.Sum;
 import io.jkeras.models.FitOptions;
 import io.jkeras.models.Functional;
 import io.jkeras.optimizers.Adam;
+import io.jkeras.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -79,12 +83,12 @@ class FunctionalExamplesTest {
   void inferenceModelsShareTheTrainedLayersAndAgreeWithTeacherForcing() {
     Keras.setRandomSeed(11);
     int digits = 2;
-    List<Sum> train = Seq2SeqAddition.sums(256, digits, new Random(5), new HashSet<>());
+    List<Sum> train = Seq2SeqAddition.sums(1000, digits, new Random(5), new HashSet<>());
     List<Sum> some = train.subList(0, 40);
-    try (Seq2Seq m = new Seq2Seq(digits, 16)) {
-      m.training.compile(new Adam(3e-3f), "categorical_crossentropy");
+    try (Seq2Seq m = new Seq2Seq(digits, 32)) {
+      m.training.compile(new Adam(1e-2f), "categorical_crossentropy");
       m.training.fit(List.of(Seq2SeqAddition.encoderInput(train, digits), Seq2SeqAddition.decoderInput(train, digits)),
-          Seq2SeqAddition.decoderTarget(train, digits), new FitOptions().epochs(2).batchSize(32).verbose(0));
+          Seq2SeqAddition.decoderTarget(train, digits), new FitOptions().epochs(8).batchSize(32).verbose(0));
 
       // The encoder and decoder models hold no weights of their own: they run the trained layers.
       Functional enc = m.encoderModel();
@@ -92,24 +96,35 @@ class FunctionalExamplesTest {
       assertEquals(m.encoder.countParams(), enc.countParams());
       assertEquals(m.decoder.countParams() + m.head.countParams(), dec.countParams());
 
-      // Step 0: decoding "\t" from the encoder's states gives the training model's first-step probabilities.
+      // Step by step with the true answers fed back (teacher forcing by hand), the decoder model
+      // gives the training model's probabilities at every step: the states carry over.
       FloatArray q = Seq2SeqAddition.encoderInput(some, digits);
       FloatArray teacher = m.training.predict(List.of(q, Seq2SeqAddition.decoderInput(some, digits)));
       List<FloatArray> hc = enc.predictMulti(List.of(q));
-      List<String> starts = new ArrayList<>();
-      for (int i = 0; i < some.size(); i++) starts.add(String.valueOf(Seq2SeqAddition.START));
-      List<FloatArray> step = dec.predictMulti(List.of(Seq2SeqAddition.oneHot(starts, 1, (char) 0), hc.get(0), hc.get(1)));
+      FloatArray h = hc.get(0);
+      FloatArray c = hc.get(1);
       int v = Seq2SeqAddition.TOKENS.length();
       int len = Seq2SeqAddition.answerLength(digits);
-      for (int i = 0; i < some.size(); i++) {
-        for (int k = 0; k < v; k++) {
-          assertEquals(teacher.get(i, 0, k), step.get(0).get(i, 0, k), CLOSE, "sample " + i + " token " + k);
+      for (int t = 0; t < len; t++) {
+        List<String> tokens = new ArrayList<>();
+        for (Sum s : some) {
+          String in = Seq2SeqAddition.START + s.answer();
+          tokens.add(t < in.length() ? in.substring(t, t + 1) : "");
+        }
+        List<FloatArray> step = dec.predictMulti(List.of(Seq2SeqAddition.oneHot(tokens, 1, (char) 0), h, c));
+        h = step.get(1);
+        c = step.get(2);
+        for (int i = 0; i < some.size(); i++) {
+          for (int k = 0; k < v; k++) {
+            assertEquals(teacher.get(i, t, k), step.get(0).get(i, 0, k), CLOSE, "sample " + i + " step " + t + " token " + k);
+          }
         }
       }
 
       // The whole greedy loop: feeding the training model "\t" + the greedy answer, its argmax at
       // every step repeats that answer and then "\n" (where the loop stopped on it).
       List<String> greedy = m.answer(q);
+      assertTrue(new HashSet<>(greedy).size() > 10, "answers depend on the question: " + greedy);
       List<String> forced = new ArrayList<>();
       for (String g : greedy) forced.add(Seq2SeqAddition.START + g.substring(0, Math.min(g.length(), len - 1)));
       FloatArray p = m.training.predict(List.of(q, Seq2SeqAddition.oneHot(forced, len, (char) 0)));
@@ -185,6 +200,21 @@ class FunctionalExamplesTest {
     }
     assertTrue(both > 0.85, "two inputs: " + both);
     assertTrue(alone < 0.65, "series only: " + alone);
+  }
+
+  @Test
+  void theTwoInputJobTrainsOnTheBundledData() throws Exception {
+    // The bundled files are what the program writes with the seed the job names.
+    Path data = Path.of("examples/data/two-input");
+    TwoInputModel.Data d = TwoInputModel.generate(1500, 20, 4, new Random(7));
+    assertArrayEquals(d.series.data(), Npy.read(data.resolve("series.npy")).data(), 0f);
+    assertArrayEquals(d.features.data(), Npy.read(data.resolve("features.npy")).data(), 0f);
+    assertArrayEquals(d.labels.data(), Npy.read(data.resolve("labels.npy")).data(), 0f);
+    Path out = Files.createTempDirectory("two-input-job");
+    CliRun r = CliRun.run("train", "config/two-input.json", "--epochs", "3", "--output", out.toString());
+    assertEquals(0, r.code, r.err + r.out);
+    assertTrue(r.out.contains("Connected to") && r.out.contains("val_accuracy"), r.out);
+    assertTrue(Files.readString(out.resolve("history.csv")).contains("val_accuracy"));
   }
 
   // ----- full runs (examples/RESULTS.md) -----

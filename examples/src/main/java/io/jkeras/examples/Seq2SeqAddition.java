@@ -14,6 +14,7 @@ import io.jkeras.models.Model;
 import io.jkeras.optimizers.Adam;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -130,12 +131,12 @@ public final class Seq2SeqAddition {
     if (exclude.size() + (long) n > possible / 2) {
       throw new IllegalArgumentException(n + " more sums of up to " + digits + " digits: too many (" + possible + " pairs exist)");
     }
-    List<Sum> r0 = new ArrayList<>();
-    while (r0.size() < n) {
+    List<Sum> out = new ArrayList<>();
+    while (out.size() < n) {
       Sum s = new Sum(randomNumber(digits, r), randomNumber(digits, r));
-      if (exclude.add(s.key())) r0.add(s);
+      if (exclude.add(s.key())) out.add(s);
     }
-    return r0;
+    return out;
   }
 
   private static int token(char c) {
@@ -192,7 +193,7 @@ public final class Seq2SeqAddition {
     StringBuilder sb = new StringBuilder();
     for (int t = 0; t < length; t++) {
       int off = (sample * length + t) * v;
-      float[] row = java.util.Arrays.copyOfRange(d, off, off + v);
+      float[] row = Arrays.copyOfRange(d, off, off + v);
       if (row[Alphabet.argmax(row)] == 0) break;
       sb.append(TOKENS.charAt(Alphabet.argmax(row)));
     }
@@ -212,38 +213,41 @@ public final class Seq2SeqAddition {
     private Functional encoderModel;
     private Functional decoderModel;
 
+    // The training graph's symbolic tensors, which the inference models reuse as Keras's example does.
+    private final KerasTensor encIn;
+    private final KerasTensor decIn;
+    private final List<KerasTensor> encStates;
+
     public Seq2Seq(int digits, int hidden) {
       this.digits = digits;
       int v = TOKENS.length();
       encoder = new LSTM(hidden).returnState(true).name("encoder");
       decoder = new LSTM(hidden).returnSequences(true).returnState(true).name("decoder");
       head = new Dense(v).activation("softmax").name("head");
-      KerasTensor encIn = Input.named("question", -1, v);
+      encIn = Input.named("question", -1, v);
       List<KerasTensor> enc = encoder.applyMulti(encIn); // [output, h, c]
-      KerasTensor decIn = Input.named("answer_in", -1, v);
+      encStates = List.of(enc.get(1), enc.get(2));
+      decIn = Input.named("answer_in", -1, v);
       List<KerasTensor> dec = decoder.applyMulti(decIn, enc.get(1), enc.get(2));
       training = Model.of(List.of(encIn, decIn), List.of(head.apply(dec.get(0))), "seq2seq_addition");
     }
 
-    /** question -> [h, c], the encoder's final states; made on first use from the trained encoder layer. */
+    /** question -> [h, c]: the training graph's encoder part, made on first use. */
     public Functional encoderModel() {
-      if (encoderModel == null) {
-        KerasTensor encIn = Input.named("question", -1, TOKENS.length());
-        List<KerasTensor> enc = encoder.applyMulti(encIn);
-        encoderModel = Model.of(List.of(encIn), List.of(enc.get(1), enc.get(2)), "encoder_model");
-      }
+      if (encoderModel == null) encoderModel = Model.of(List.of(encIn), encStates, "encoder_model");
       return encoderModel;
     }
 
-    /** [token, h, c] -> [probabilities, h, c], one decoder step with the trained decoder and head. */
+    /**
+     * [tokens, h, c] -> [probabilities, h, c]: the trained decoder and head called once more, on
+     * states given as inputs; made on first use. One token per step at inference.
+     */
     public Functional decoderModel() {
       if (decoderModel == null) {
-        int hidden = decoder.units();
-        KerasTensor tokenIn = Input.named("token", -1, TOKENS.length());
-        KerasTensor hIn = Input.named("h", hidden);
-        KerasTensor cIn = Input.named("c", hidden);
-        List<KerasTensor> dec = decoder.applyMulti(tokenIn, hIn, cIn);
-        decoderModel = Model.of(List.of(tokenIn, hIn, cIn), List.of(head.apply(dec.get(0)), dec.get(1), dec.get(2)),
+        KerasTensor hIn = Input.named("h", decoder.units());
+        KerasTensor cIn = Input.named("c", decoder.units());
+        List<KerasTensor> dec = decoder.applyMulti(decIn, hIn, cIn);
+        decoderModel = Model.of(List.of(decIn, hIn, cIn), List.of(head.apply(dec.get(0)), dec.get(1), dec.get(2)),
             "decoder_model");
       }
       return decoderModel;
@@ -277,7 +281,7 @@ public final class Seq2SeqAddition {
         c = r.get(2);
         boolean all = true;
         for (int i = 0; i < n; i++) {
-          prev[i] = Alphabet.argmax(java.util.Arrays.copyOfRange(p, i * v, (i + 1) * v));
+          prev[i] = Alphabet.argmax(Arrays.copyOfRange(p, i * v, (i + 1) * v));
           if (done[i]) continue;
           if (TOKENS.charAt(prev[i]) == END) {
             done[i] = true;

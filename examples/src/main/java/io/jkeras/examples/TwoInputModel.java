@@ -2,6 +2,7 @@ package io.jkeras.examples;
 
 import io.jkeras.Keras;
 import io.jkeras.data.FloatArray;
+import io.jkeras.data.Npy;
 import io.jkeras.layers.Concatenate;
 import io.jkeras.layers.Dense;
 import io.jkeras.layers.Input;
@@ -11,7 +12,11 @@ import io.jkeras.models.FitOptions;
 import io.jkeras.models.Functional;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Adam;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +32,8 @@ import java.util.Set;
  * program trains all three on the same data and reports their held-out accuracies.
  *
  * <p>Usage: {@code TwoInputModel [--samples 2000] [--test 1000] [--epochs 30] [--timesteps 20]
- * [--features 4] [--seed 7] [--verbose 0]}.
+ * [--features 4] [--seed 7] [--verbose 0]}; {@code --write-data DIR} writes the data of the job
+ * config/two-input.json instead ({@code --samples 1500} by default) and trains nothing.
  */
 public final class TwoInputModel {
   private TwoInputModel() {}
@@ -132,8 +138,26 @@ public final class TwoInputModel {
     }
   }
 
-  public static void main(String[] args) {
-    Options o = new Options(args, Set.of("samples", "test", "epochs", "timesteps", "features", "seed", "verbose"));
+  /**
+   * Writes {@code n} samples as the job config/two-input.json reads them: series.npy,
+   * features.npy and labels.npy in {@code dir}.
+   */
+  public static void writeData(Path dir, int n, int timesteps, int features, long seed) throws IOException {
+    Data d = generate(n, timesteps, features, new Random(seed));
+    Files.createDirectories(dir);
+    Npy.write(dir.resolve("series.npy"), d.series);
+    Npy.write(dir.resolve("features.npy"), d.features);
+    Npy.write(dir.resolve("labels.npy"), d.labels);
+  }
+
+  public static void main(String[] args) throws IOException {
+    Options o = new Options(args, Set.of("samples", "test", "epochs", "timesteps", "features", "seed", "verbose", "write-data"));
+    if (!o.string("write-data", "").isEmpty()) {
+      Path dir = Paths.get(o.string("write-data", ""));
+      writeData(dir, o.integer("samples", 1500), o.integer("timesteps", 20), o.integer("features", 4), o.integer("seed", 7));
+      System.out.println("wrote series.npy, features.npy, labels.npy to " + dir);
+      return;
+    }
     run(o.integer("samples", 2000), o.integer("test", 1000), o.integer("epochs", 30), o.integer("timesteps", 20),
         o.integer("features", 4), o.integer("seed", 7), o.integer("verbose", 0), System.out);
   }
