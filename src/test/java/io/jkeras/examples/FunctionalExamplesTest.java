@@ -185,18 +185,14 @@ class FunctionalExamplesTest {
     double both;
     try (Functional m = TwoInputModel.twoInputs(10, 4)) {
       assertEquals(List.of("series", "features"), m.inputNames());
-      m.compile(new Adam(3e-3f), "binary_crossentropy", "accuracy");
-      m.fit(train.inputs(), train.labels, fit);
-      both = m.evaluate(held.inputs(), held.labels).get("accuracy");
+      both = TwoInputModel.trainAndScore(m, train.inputs(), train.labels, held.inputs(), held.labels, fit);
       // by name or in order: the same predictions
       assertArrayEquals(m.predict(held.inputs()).data(), m.predict(List.of(held.series, held.features)).data(), 0f);
     }
     Keras.setRandomSeed(7);
     double alone;
     try (Functional m = TwoInputModel.seriesOnly(10)) {
-      m.compile(new Adam(3e-3f), "binary_crossentropy", "accuracy");
-      m.fit(train.series, train.labels, fit);
-      alone = m.evaluate(held.series, held.labels).get("accuracy");
+      alone = TwoInputModel.trainAndScore(m, train.series, train.labels, held.series, held.labels, fit);
     }
     assertTrue(both > 0.85, "two inputs: " + both);
     assertTrue(alone < 0.65, "series only: " + alone);

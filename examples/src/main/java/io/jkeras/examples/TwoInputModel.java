@@ -162,6 +162,13 @@ public final class TwoInputModel {
         o.integer("features", 4), o.integer("seed", 7), o.integer("verbose", 0), System.out);
   }
 
+  /** Compiles and trains {@code m} on (x, y) and returns its accuracy on the held-out (heldX, heldY). */
+  public static double trainAndScore(Functional m, Object x, FloatArray y, Object heldX, FloatArray heldY, FitOptions fit) {
+    m.compile(new Adam(3e-3f), "binary_crossentropy", "accuracy");
+    m.fit(x, y, fit);
+    return m.evaluate(heldX, heldY).get("accuracy");
+  }
+
   /** Trains the three models on the same generated data and prints their held-out accuracies. */
   public static Result run(int samples, int test, int epochs, int timesteps, int features, long seed, int verbose,
       PrintStream out) {
@@ -173,27 +180,21 @@ public final class TwoInputModel {
         samples, test, timesteps, features);
     FitOptions fit = new FitOptions().epochs(epochs).batchSize(32).verbose(verbose);
 
+    Keras.setRandomSeed(seed);
     double both;
-    Keras.setRandomSeed(seed);
     try (Functional m = twoInputs(timesteps, features)) {
-      m.compile(new Adam(3e-3f), "binary_crossentropy", "accuracy");
       out.print(m.summaryString());
-      m.fit(train.inputs(), train.labels, fit); // inputs by name
-      both = m.evaluate(held.inputs(), held.labels).get("accuracy");
+      both = trainAndScore(m, train.inputs(), train.labels, held.inputs(), held.labels, fit); // inputs by name
     }
+    Keras.setRandomSeed(seed);
     double seriesAlone;
-    Keras.setRandomSeed(seed);
     try (Functional m = seriesOnly(timesteps)) {
-      m.compile(new Adam(3e-3f), "binary_crossentropy", "accuracy");
-      m.fit(train.series, train.labels, fit);
-      seriesAlone = m.evaluate(held.series, held.labels).get("accuracy");
+      seriesAlone = trainAndScore(m, train.series, train.labels, held.series, held.labels, fit);
     }
-    double featuresAlone;
     Keras.setRandomSeed(seed);
+    double featuresAlone;
     try (Functional m = featuresOnly(features)) {
-      m.compile(new Adam(3e-3f), "binary_crossentropy", "accuracy");
-      m.fit(train.features, train.labels, fit);
-      featuresAlone = m.evaluate(held.features, held.labels).get("accuracy");
+      featuresAlone = trainAndScore(m, train.features, train.labels, held.features, held.labels, fit);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     out.printf(Locale.ROOT, "held-out accuracy, series only:   %.2f%%%n", 100 * seriesAlone);
