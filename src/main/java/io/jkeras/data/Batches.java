@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -25,6 +26,27 @@ public final class Batches implements AutoCloseable {
     /** The (first) target tensor. */
     public TFloat32 y() {
       return ys.get(0);
+    }
+
+    /**
+     * Samples {@code [from, to)} of every input and target, in order (evaluate, predict with no
+     * targets, train_on_batch); if one slice fails, those made are closed.
+     */
+    public static Batch slice(List<FloatArray> x, List<FloatArray> y, int from, int to) {
+      return cut(x, y, a -> a.sliceTensor(from, to));
+    }
+
+    /** One tensor per array, cut from it by {@code cut}; if one fails, those made are closed. */
+    private static Batch cut(List<FloatArray> x, List<FloatArray> y, Function<FloatArray, TFloat32> cut) {
+      List<TFloat32> made = new ArrayList<>();
+      try {
+        for (FloatArray a : x) made.add(cut.apply(a));
+        for (FloatArray a : y) made.add(cut.apply(a));
+      } catch (RuntimeException | Error e) {
+        closeAll(made);
+        throw e;
+      }
+      return new Batch(List.copyOf(made.subList(0, x.size())), List.copyOf(made.subList(x.size(), made.size())));
     }
 
     @Override
@@ -87,15 +109,7 @@ public final class Batches implements AutoCloseable {
   private Batch make(int step) {
     int from = step * batchSize;
     int to = Math.min(order.length, from + batchSize);
-    List<TFloat32> made = new ArrayList<>();
-    try {
-      for (FloatArray a : x) made.add(a.batchTensor(order, from, to));
-      for (FloatArray a : y) made.add(a.batchTensor(order, from, to));
-    } catch (RuntimeException | Error e) {
-      closeAll(made);
-      throw e;
-    }
-    return new Batch(List.copyOf(made.subList(0, x.size())), List.copyOf(made.subList(x.size(), made.size())));
+    return Batch.cut(x, y, a -> a.batchTensor(order, from, to));
   }
 
   private void produce() {

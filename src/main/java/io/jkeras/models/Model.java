@@ -399,21 +399,6 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     return r;
   }
 
-  private static List<TFloat32> sliceTensors(List<FloatArray> as, int from, int to) {
-    List<TFloat32> r = new ArrayList<>();
-    try {
-      for (FloatArray a : as) r.add(a.sliceTensor(from, to));
-    } catch (RuntimeException | Error e) {
-      closeAll(r);
-      throw e;
-    }
-    return r;
-  }
-
-  private static void closeAll(List<TFloat32> ts) {
-    for (TFloat32 t : ts) t.close();
-  }
-
   private void shuffle(int[] a) {
     for (int i = a.length - 1; i > 0; i--) {
       int j = shuffleRandom.nextInt(i + 1);
@@ -451,16 +436,8 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     CompileMetrics.Tracker agg = metrics.track(f, runtime());
     for (int from = 0; from < n; from += bs) {
       int to = Math.min(n, from + bs);
-      List<TFloat32> xb = sliceTensors(xa, from, to);
-      try {
-        List<TFloat32> yb = sliceTensors(ya, from, to);
-        try {
-          agg.add(to - from, functions.run(f, xb, yb));
-        } finally {
-          closeAll(yb);
-        }
-      } finally {
-        closeAll(xb);
+      try (Batches.Batch b = Batches.Batch.slice(xa, ya, from, to)) {
+        agg.add(to - from, functions.run(f, b.xs(), b.ys()));
       }
     }
     return agg.logs(prefix);
@@ -504,15 +481,12 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     }
     for (int from = 0; from < n; from += bs) {
       int to = Math.min(n, from + bs);
-      List<TFloat32> xb = sliceTensors(xa, from, to);
-      try {
-        List<FloatArray> p = functions.predict(f, xb);
+      try (Batches.Batch b = Batches.Batch.slice(xa, List.of(), from, to)) {
+        List<FloatArray> p = functions.predict(f, b.xs());
         for (int o = 0; o < outs.size(); o++) {
           int rowOut = outs.get(o).length / n;
           System.arraycopy(p.get(o).data(), 0, outs.get(o), from * rowOut, (to - from) * rowOut);
         }
-      } finally {
-        closeAll(xb);
       }
     }
     List<FloatArray> r = new ArrayList<>();
@@ -529,16 +503,8 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     checks.batch(n, n, "trainOnBatch");
     GraphFunction f = functions.get(GraphFunction.Kind.TRAIN, xa, ya);
     CompileMetrics.Tracker agg = metrics.track(f, runtime());
-    List<TFloat32> xb = sliceTensors(xa, 0, n);
-    try {
-      List<TFloat32> yb = sliceTensors(ya, 0, n);
-      try {
-        agg.add(n, functions.run(f, xb, yb));
-      } finally {
-        closeAll(yb);
-      }
-    } finally {
-      closeAll(xb);
+    try (Batches.Batch b = Batches.Batch.slice(xa, ya, 0, n)) {
+      agg.add(n, functions.run(f, b.xs(), b.ys()));
     }
     return agg.logs("");
   }
