@@ -79,78 +79,108 @@ class FunctionalInteropTest {
     }
   }
 
+  /** A loaded model as the check drives it: predict on named inputs, reset its states. */
+  private interface Loaded extends AutoCloseable {
+    List<FloatArray> predict(Map<String, FloatArray> x, int batch);
+
+    void reset();
+
+    @Override
+    void close();
+  }
+
   private static void check(Path dir, JsonNode c, String format) throws Exception {
     String name = c.get("name").asText();
-    if (format.equals("savedmodel")) {
-      checkSavedModel(dir, c);
-      return;
-    }
-    String known = KNOWN_LIMITATIONS.get(name);
+    String known = format.equals("savedmodel") ? null : KNOWN_LIMITATIONS.get(name);
     if (known != null) {
       IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
           () -> load(dir, c, format).close());
       assertTrue(e.getMessage().contains(known), () -> "expected the known limitation \"" + known + "\", got: " + e.getMessage());
       return;
     }
-    Map<String, FloatArray> npz = Npz.read(dir.resolve(c.get("npz").asText()));
-    int calls = c.get("calls").isNull() ? 1 : c.get("calls").get("count").asInt();
-    List<Integer> resetBefore = new ArrayList<>();
-    if (!c.get("calls").isNull()) c.get("calls").get("reset_before").forEach(n -> resetBefore.add(n.asInt()));
-    try (Model m = load(dir, c, format)) {
-      assertEquals(c.get("outputs").size(), m.outputCount(), "outputs");
-      for (int call = 1; call <= calls; call++) {
-        String prefix = call == 1 ? "" : "call" + call + "/";
-        if (resetBefore.contains(call)) m.resetStates();
-        Map<String, FloatArray> x = new LinkedHashMap<>();
-        for (JsonNode in : c.get("inputs")) x.put(in.get("name").asText(), npz.get(prefix + in.get("name").asText()));
-        List<FloatArray> y = m.predictMulti(x, (int) x.values().iterator().next().shape()[0]);
-        for (int o = 0; o < y.size(); o++) {
-          FloatArray want = npz.get(prefix + c.get("output_keys").get(o).asText());
-          FloatArray got = y.get(o);
-          int oi = o;
-          assertArrayEquals(want.shape(), got.shape(), () -> name + " output " + oi + ": shape " + Shapes.toString(got.shape())
-              + " vs Keras's " + Shapes.toString(want.shape()));
-          double err = Weights.maxAbsDiff(want, got);
-          assertTrue(err <= TOLERANCE, () -> name + " [" + format + "] call " + oi + ": max abs error " + err);
-        }
-      }
+    try (Loaded m = format.equals("savedmodel") ? savedModel(dir, c) : keras(load(dir, c, format))) {
+      replay(dir, c, format, m);
     }
+  }
+
+  private static Loaded keras(Model m) {
+    return new Loaded() {
+      @Override
+      public List<FloatArray> predict(Map<String, FloatArray> x, int batch) {
+        return m.predictMulti(x, batch);
+      }
+
+      @Override
+      public void reset() {
+        m.resetStates();
+      }
+
+      @Override
+      public void close() {
+        m.close();
+      }
+    };
   }
 
   /**
    * Keras's {@code model.export()} of the model, run as a graph by {@link SavedModel}: inputs by
-   * name, outputs {@code output_0, output_1, ...} in the model's output order. A stateful model's
-   * reset is a fresh load (a SavedModel has no reset_states).
+   * name, outputs {@code output_0, output_1, ...} in the model's output order. A SavedModel has no
+   * reset_states: a reset is a fresh load.
    */
-  private static void checkSavedModel(Path dir, JsonNode c) throws Exception {
-    String name = c.get("name").asText();
+  private static Loaded savedModel(Path dir, JsonNode c) {
     Path sm = dir.resolve(c.get("files").get("savedmodel").asText());
+    int outputs = c.get("outputs").size();
+    return new Loaded() {
+      private SavedModel m = SavedModel.load(sm);
+
+      @Override
+      public List<FloatArray> predict(Map<String, FloatArray> x, int batch) {
+        Map<String, FloatArray> y = m.signature("serving_default").predict(x, batch);
+        List<FloatArray> r = new ArrayList<>();
+        for (int o = 0; o < outputs; o++) {
+          int oi = o;
+          assertTrue(y.containsKey("output_" + o), () -> c.get("name").asText() + " [savedmodel]: no output_" + oi + " in " + y.keySet());
+          r.add(y.get("output_" + o));
+        }
+        return r;
+      }
+
+      @Override
+      public void reset() {
+        m.close();
+        m = SavedModel.load(sm);
+      }
+
+      @Override
+      public void close() {
+        m.close();
+      }
+    };
+  }
+
+  /** Feeds the npz inputs of every call (a stateful model has several, some after a reset) and compares the outputs. */
+  private static void replay(Path dir, JsonNode c, String format, Loaded m) throws Exception {
+    String name = c.get("name").asText();
     Map<String, FloatArray> npz = Npz.read(dir.resolve(c.get("npz").asText()));
     int calls = c.get("calls").isNull() ? 1 : c.get("calls").get("count").asInt();
     List<Integer> resetBefore = new ArrayList<>();
     if (!c.get("calls").isNull()) c.get("calls").get("reset_before").forEach(n -> resetBefore.add(n.asInt()));
-    SavedModel m = SavedModel.load(sm);
-    try {
-      for (int call = 1; call <= calls; call++) {
-        String prefix = call == 1 ? "" : "call" + call + "/";
-        if (resetBefore.contains(call)) {
-          m.close();
-          m = SavedModel.load(sm);
-        }
-        Map<String, FloatArray> x = new LinkedHashMap<>();
-        for (JsonNode in : c.get("inputs")) x.put(in.get("name").asText(), npz.get(prefix + in.get("name").asText()));
-        Map<String, FloatArray> y = m.signature("serving_default").predict(x, (int) x.values().iterator().next().shape()[0]);
-        for (int o = 0; o < c.get("outputs").size(); o++) {
-          FloatArray want = npz.get(prefix + c.get("output_keys").get(o).asText());
-          FloatArray got = y.get("output_" + o);
-          int oi = o;
-          assertTrue(got != null, () -> name + " [savedmodel]: no output_" + oi + " in " + y.keySet());
-          double err = Weights.maxAbsDiff(want, got);
-          assertTrue(err <= TOLERANCE, () -> name + " [savedmodel] output " + oi + ": max abs error " + err);
-        }
+    for (int call = 1; call <= calls; call++) {
+      String prefix = call == 1 ? "" : "call" + call + "/";
+      if (resetBefore.contains(call)) m.reset();
+      Map<String, FloatArray> x = new LinkedHashMap<>();
+      for (JsonNode in : c.get("inputs")) x.put(in.get("name").asText(), npz.get(prefix + in.get("name").asText()));
+      List<FloatArray> y = m.predict(x, (int) x.values().iterator().next().shape()[0]);
+      assertEquals(c.get("outputs").size(), y.size(), "outputs");
+      for (int o = 0; o < y.size(); o++) {
+        FloatArray want = npz.get(prefix + c.get("output_keys").get(o).asText());
+        FloatArray got = y.get(o);
+        String where = name + " [" + format + "] call " + call + " output " + o;
+        assertArrayEquals(want.shape(), got.shape(), () -> where + ": shape " + Shapes.toString(got.shape())
+            + " vs Keras's " + Shapes.toString(want.shape()));
+        double err = Weights.maxAbsDiff(want, got);
+        assertTrue(err <= TOLERANCE, () -> where + ": max abs error " + err);
       }
-    } finally {
-      m.close();
     }
   }
 }
