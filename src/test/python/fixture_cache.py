@@ -1,4 +1,4 @@
-"""Shared by functional_make_models.py and functional_train.py: skip a run whose outputs are all
+"""Shared by the generators (model_cases.py and its generators, functional_train.py): skip a run whose outputs are all
 there, and quiet TensorFlow before it is imported. Imports nothing heavy, so that a cached run
 never imports TensorFlow.
 
@@ -13,9 +13,10 @@ import os
 import sys
 
 
-def script_sha256(script):
+def script_sha256(script, *more):
+    """The tag of SCRIPT, of the modules it shares (MORE) and of this file."""
     h = hashlib.sha256()
-    for path in (script, __file__):
+    for path in (script, *more, __file__):
         with open(path, "rb") as f:
             h.update(f.read())
     return h.hexdigest()

@@ -17,7 +17,7 @@ OUT_NPZ gets "out:<output name>" per output in model.output_names order, "out:<n
 index>" where a name repeats (as functional_make_models.py writes them), "out:output_<i>" for a
 SavedModel (its signature has no output names but the index), and "callK/out:..." for the further
 calls of a stateful model. The input names and output keys are also printed, one line each
-("inputs: ...", "outputs: ...").
+("inputs: ...", "outputs: ..."), and for a Keras model its parameter count ("params: N").
 """
 
 import os
@@ -104,6 +104,8 @@ def main():
     m = SavedModelFolder(MODEL) if os.path.isdir(MODEL) else KerasModel(MODEL, WEIGHTS)
     print("inputs:", " ".join(m.input_names))
     print("outputs:", " ".join(m.keys))
+    if isinstance(m, KerasModel):
+        print("params:", m.model.count_params())
     data = np.load(INPUTS)
     missing = [n for n in m.input_names if n not in data]
     if missing:

@@ -1,11 +1,7 @@
 package io.jkeras.interop;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.jkeras.Keras;
 import io.jkeras.data.FloatArray;
-import io.jkeras.data.Npz;
 import io.jkeras.layers.Add;
 import io.jkeras.layers.Average;
 import io.jkeras.layers.Concatenate;
@@ -26,12 +22,8 @@ import io.jkeras.models.Model;
 import io.jkeras.models.NestedModel;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adam;
-import io.jkeras.saving.keras.KerasJson;
-import io.jkeras.saving.keras.KerasModels;
+import io.jkeras.testing.KerasCheck;
 import io.jkeras.testing.KerasPython;
-import io.jkeras.testing.Weights;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,13 +35,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Java -> Python for Functional models: models built and trained in jkeras, saved as
- * {@code .keras}, {@code .weights.h5} + {@code to_json()}, are opened by real Keras 3.15
- * ({@code src/test/python/functional_check.py}), which predicts the same named inputs within
- * {@link #TOLERANCE} of jkeras.
+ * {@code .keras}, {@code .weights.h5} + {@code to_json()} and exported SavedModels, are opened by
+ * real Keras 3.15 ({@link KerasCheck}), which predicts the same named inputs within
+ * {@link KerasCheck#TOLERANCE} of jkeras.
  */
 class FunctionalJavaToPythonTest {
-  static final double TOLERANCE = 1e-5;
-
   private static float[][][] seq(int n, int t, int d, int seed) {
     Random r = new Random(seed);
     float[][][] x = new float[n][t][d];
@@ -143,8 +133,6 @@ class FunctionalJavaToPythonTest {
     KerasPython.python(); // skips here when there is no Python with Keras
     Keras.clearSession();
     Keras.setRandomSeed(42);
-    Path dir = KerasPython.work("functional-j2p").resolve(c.name);
-    Files.createDirectories(dir);
     try (Functional m = c.model.get()) {
       if (m.outputCount() == 1) {
         m.compile(new Adam(0.01f), List.of(c.y.get(0) instanceof float[] ? "sparse_categorical_crossentropy" : "mse"), null, null);
@@ -153,33 +141,9 @@ class FunctionalJavaToPythonTest {
             Map.of("cls", List.of("accuracy")));
       }
       m.fit(c.x, c.y, new FitOptions().epochs(3).batchSize(8).verbose(0));
-      List<FloatArray> mine = m.predictMulti(c.x);
       Map<String, FloatArray> inputs = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : c.x.entrySet()) inputs.put(e.getKey(), FloatArray.of(e.getValue()));
-      Path in = dir.resolve("inputs.npz");
-      Npz.write(in, inputs);
-      Path keras = dir.resolve(c.name + ".keras");
-      KerasModels.saveKeras(m, keras);
-      Path weights = dir.resolve(c.name + ".weights.h5");
-      KerasModels.saveWeights(m, weights);
-      Path json = dir.resolve(c.name + ".json");
-      Files.writeString(json, KerasJson.write((Model) m));
-      compare(c, mine, m.outputNames(), KerasPython.run("functional_check.py", keras.toString(), in.toString(),
-          dir.resolve("keras_out.npz").toString()), dir.resolve("keras_out.npz"), ".keras");
-      compare(c, mine, m.outputNames(), KerasPython.run("functional_check.py", json.toString(), in.toString(),
-          dir.resolve("json_out.npz").toString(), weights.toString()), dir.resolve("json_out.npz"), ".json + .weights.h5");
-    }
-  }
-
-  private static void compare(Case c, List<FloatArray> mine, List<String> names, String log, Path out, String format)
-      throws Exception {
-    Map<String, FloatArray> theirs = Npz.read(out);
-    for (int o = 0; o < mine.size(); o++) {
-      FloatArray t = theirs.get("out:" + names.get(o));
-      assertTrue(t != null, c.name + " " + format + ": Keras gave no output '" + names.get(o) + "': " + theirs.keySet() + "\n" + log);
-      assertArrayEquals(mine.get(o).shape(), t.shape(), c.name + " " + format + " output " + names.get(o));
-      double err = Weights.maxAbsDiff(mine.get(o), t);
-      assertTrue(err <= TOLERANCE, c.name + " " + format + " output " + names.get(o) + ": max abs error " + err);
+      KerasCheck.predictsInKeras(m, inputs, "functional-j2p", c.name);
     }
   }
 }
