@@ -10,6 +10,7 @@ import io.jkeras.data.FloatArray;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adam;
 import io.jkeras.optimizers.SGD;
+import io.jkeras.testing.GradientCheck;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -179,7 +180,7 @@ class FusedLstmTest {
       try (Sequential m = new Sequential(new Masking().inputShape(5, 3), new LSTM(4), new Dense(2).activation("tanh"))) {
         m.compile(new SGD(1.0f), "mse");
         m.build(-1, 5, 3);
-        assertTrue(LSTMGradientCheckTest.checkAgainstFiniteDifferences(m, x, y, 2) > 40);
+        assertTrue(GradientCheck.checkAgainstFiniteDifferences(m, x, y, 2) > 40);
         return null;
       }
     });
@@ -212,7 +213,7 @@ class FusedLstmTest {
         new Dense(2).activation("tanh"))) {
       m.compile(new SGD(1.0f), "mse");
       m.build(-1, 6, 3);
-      int checked = withFused(true, () -> LSTMGradientCheckTest.checkAgainstFiniteDifferences(m, x, y, 2));
+      int checked = withFused(true, () -> GradientCheck.checkAgainstFiniteDifferences(m, x, y, 2));
       assertTrue(checked > 100, "checked " + checked);
       assertTrue(fusedOps(m) > 0, "the training function used BlockLSTMV2");
     }
