@@ -34,7 +34,8 @@ hold are zero.
 OUT_DIR/manifest.json lists, per model: name, inputs [{name, shape (batch null unless fixed),
 dtype}], outputs (model.output_names), output_keys (npz keys, same order), output_shapes, npz,
 files (format -> file name), notes, layers (class names of model.layers), params
-(model.count_params()), compile (for compiled models: the arguments), savedmodel (the
+(model.count_params()), layer_shapes (layer name -> output shape, for each layer called once with
+one output, as model.summary() shows them; input layers left out), compile (for compiled models: the arguments), savedmodel (the
 serving_default signature's input and output names, and the largest difference between its
 outputs and predict's), keras_reload (per format, Keras loading its own file back: the largest
 difference from predict, or the error), op_nodes (entries of the config's "layers" that are no
@@ -239,6 +240,21 @@ def op_nodes(model):
             if l["name"] not in layers]
 
 
+def layer_shapes(model):
+    """Each layer's output shape (batch None as null), as model.summary() shows it, for the layers
+    called once with one output; input layers and nested models are left out."""
+    shapes = {}
+    for layer in model.layers:
+        if (len(getattr(layer, "_inbound_nodes", [])) != 1 or isinstance(layer, keras.Model)
+                or isinstance(layer, keras.layers.InputLayer)):
+            continue
+        out = layer.output
+        if isinstance(out, (list, tuple)):
+            continue
+        shapes[layer.name] = list(out.shape)
+    return shapes
+
+
 def json_with_weights(files):
     m = keras.models.model_from_json(open(os.path.join(OUT, files["json"])).read())
     m.load_weights(os.path.join(OUT, files["weights"]))
@@ -296,6 +312,7 @@ def main():
             "notes": notes,
             "layers": [l.__class__.__name__ for l in model.layers],
             "params": int(model.count_params()),
+            "layer_shapes": layer_shapes(model),
             "compile": comp,
             "savedmodel": sm,
             "keras_reload": keras_reload(model, name, files, data, ys),

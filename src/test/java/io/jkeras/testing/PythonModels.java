@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npz;
+import io.jkeras.layers.Layer;
 import io.jkeras.models.Model;
 import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.savedmodel.SavedModel;
@@ -86,6 +87,22 @@ public final class PythonModels {
     }
   }
 
+  /** Each layer's output shape (Keras's summary column) as Keras's, for the layers the manifest lists. */
+  private static void checkLayerShapes(JsonNode c, String format, Model m) {
+    JsonNode shapes = c.get("layer_shapes");
+    if (shapes == null) return;
+    shapes.fields().forEachRemaining(e -> {
+      String where = c.get("name").asText() + " [" + format + "] layer " + e.getKey();
+      Layer<?> l = m.getLayer(e.getKey());
+      assertTrue(l != null, where + ": no such layer in jkeras's model");
+      if (l.inboundNodes().size() != 1 || l.inboundNodes().get(0).outputs().size() != 1) return;
+      long[] want = new long[e.getValue().size()];
+      for (int i = 0; i < want.length; i++) want[i] = e.getValue().get(i).isNull() ? -1 : e.getValue().get(i).asLong();
+      long[] got = l.inboundNodes().get(0).outputs().get(0).shape();
+      assertArrayEquals(want, got, () -> where + ": output shape " + Shapes.toString(got) + " vs Keras's " + Shapes.toString(want));
+    });
+  }
+
   /** A loaded model as the check drives it: predict on named inputs, reset its states. */
   private interface Loaded extends AutoCloseable {
     List<FloatArray> predict(Map<String, FloatArray> x, int batch);
@@ -108,6 +125,7 @@ public final class PythonModels {
     if (!format.equals("savedmodel") && c.has("params")) {
       try (Model m = load(dir, c, format)) {
         assertEquals(c.get("params").asLong(), m.countParams(), () -> name + " [" + format + "]: parameter count");
+        checkLayerShapes(c, format, m);
       }
     }
     try (Loaded m = format.equals("savedmodel") ? savedModel(dir, c) : keras(load(dir, c, format))) {
