@@ -44,6 +44,18 @@ public final class LayerRegistry {
     register("Minimum", Minimum::fromConfig);
     register("Concatenate", Concatenate::fromConfig);
     register("Dot", Dot::fromConfig);
+    register("Conv1D", Conv1D::fromConfig);
+    register("Convolution1D", Conv1D::fromConfig); // Keras 1's class name
+    register("SeparableConv1D", SeparableConv1D::fromConfig);
+    register("DepthwiseConv1D", DepthwiseConv1D::fromConfig);
+    register("Conv1DTranspose", Conv1DTranspose::fromConfig);
+    register("MaxPooling1D", MaxPooling1D::fromConfig);
+    register("AveragePooling1D", AveragePooling1D::fromConfig);
+    register("GlobalMaxPooling1D", GlobalMaxPooling1D::fromConfig);
+    register("GlobalAveragePooling1D", GlobalAveragePooling1D::fromConfig);
+    register("Cropping1D", Cropping1D::fromConfig);
+    register("ZeroPadding1D", ZeroPadding1D::fromConfig);
+    register("UpSampling1D", UpSampling1D::fromConfig);
   }
 
   private LayerRegistry() {}
