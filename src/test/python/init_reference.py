@@ -46,6 +46,13 @@ def layer_models():
     yield "lecun_vs", [keras.Input((120,)), L.Dense(250, kernel_initializer="lecun_uniform"),
                        L.Dense(90, kernel_initializer=keras.initializers.VarianceScaling(
                            scale=2.0, mode="fan_out", distribution="uniform"))]
+    # Rank-3 kernels: fans multiplied by the receptive field (kernel_size).
+    yield "conv1d", [keras.Input((40, 24)), L.Conv1D(64, 5, kernel_initializer="glorot_uniform")]
+    yield "conv1d_he_groups", [keras.Input((40, 24)), L.Conv1D(48, 3, groups=4, kernel_initializer="he_normal",
+                                                                bias_initializer="random_normal")]
+    yield "separable_conv1d", [keras.Input((40, 24)), L.SeparableConv1D(48, 3, depth_multiplier=2)]
+    yield "depthwise_conv1d", [keras.Input((40, 24)), L.DepthwiseConv1D(4, depth_multiplier=3)]
+    yield "conv1d_transpose", [keras.Input((40, 24)), L.Conv1DTranspose(32, 4, strides=2)]
 
 
 for name, layers in layer_models():
