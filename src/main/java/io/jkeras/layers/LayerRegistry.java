@@ -44,6 +44,16 @@ public final class LayerRegistry {
     register("Minimum", Minimum::fromConfig);
     register("Concatenate", Concatenate::fromConfig);
     register("Dot", Dot::fromConfig);
+    register("BatchNormalization", BatchNormalization::fromConfig);
+    register("LayerNormalization", LayerNormalization::fromConfig);
+    register("UnitNormalization", UnitNormalization::fromConfig);
+    register("Reshape", Reshape::fromConfig);
+    register("Permute", Permute::fromConfig);
+    register("SpatialDropout1D", SpatialDropout1D::fromConfig);
+    register("GaussianNoise", GaussianNoise::fromConfig);
+    register("GaussianDropout", GaussianDropout::fromConfig);
+    register("ActivityRegularization", ActivityRegularization::fromConfig);
+    register("Identity", Identity::fromConfig);
   }
 
   private LayerRegistry() {}
