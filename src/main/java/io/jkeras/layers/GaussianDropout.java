@@ -5,7 +5,6 @@ import io.jkeras.config.Config;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
@@ -52,9 +51,7 @@ public final class GaussianDropout extends Layer<GaussianDropout> {
           + " deviation; it cannot train (Keras fails the same way)");
     }
     Ops tf = ctx.tf();
-    long s = seed != null ? seed : ctx.nextSeed();
-    Operand<TFloat32> noise = tf.random.randomStandardNormal(tf.shape(inputs), TFloat32.class,
-        RandomStandardNormal.seed(s).seed2(ctx.nextSeed()));
+    Operand<TFloat32> noise = GaussianNoise.standardNormal(ctx, tf, tf.shape(inputs), seed);
     float stddev = (float) Math.sqrt(rate / (1 - rate));
     return tf.math.mul(inputs, tf.math.add(tf.math.mul(noise, tf.constant(stddev)), tf.constant(1f)));
   }

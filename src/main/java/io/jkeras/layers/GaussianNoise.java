@@ -8,6 +8,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Keras's {@code GaussianNoise}: in training, adds zero-mean Gaussian noise of standard deviation
@@ -50,10 +51,19 @@ public final class GaussianNoise extends Layer<GaussianNoise> {
   public Operand<TFloat32> call(CallContext ctx, Operand<TFloat32> inputs, Operand<TBool> mask) {
     if (!ctx.training() || stddev == 0) return inputs;
     Ops tf = ctx.tf();
-    long s = seed != null ? seed : ctx.nextSeed();
-    Operand<TFloat32> noise = tf.random.randomStandardNormal(tf.shape(inputs), TFloat32.class,
-        RandomStandardNormal.seed(s).seed2(ctx.nextSeed()));
+    Operand<TFloat32> noise = standardNormal(ctx, tf, tf.shape(inputs), seed);
     return tf.math.add(inputs, tf.math.mul(noise, tf.constant((float) stddev)));
+  }
+
+  /**
+   * Standard normal noise of {@code shape}, behind a StopGradient: the noise is no function of the
+   * weights, and TensorFlow's C++ gradient registry, which builds jkeras's training graphs, has no
+   * gradient for the random op (whose shape input comes from the layer's input). Shared with
+   * GaussianDropout.
+   */
+  static Operand<TFloat32> standardNormal(CallContext ctx, Ops tf, Operand<TInt32> shape, Long seed) {
+    long s = seed != null ? seed : ctx.nextSeed();
+    return tf.stopGradient(tf.random.randomStandardNormal(shape, TFloat32.class, RandomStandardNormal.seed(s).seed2(ctx.nextSeed())));
   }
 
   @Override
