@@ -59,6 +59,6 @@ public final class GaussianDropout extends Layer<GaussianDropout> {
   @Override
   protected void addConfig(Map<String, Object> c) {
     c.put("rate", rate);
-    c.put("seed", seed);
+    c.put("seed", seed == null ? null : seed.longValue() == seed.intValue() ? (Object) seed.intValue() : seed);
   }
 }

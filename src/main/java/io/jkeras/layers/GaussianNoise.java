@@ -69,6 +69,6 @@ public final class GaussianNoise extends Layer<GaussianNoise> {
   @Override
   protected void addConfig(Map<String, Object> c) {
     c.put("stddev", stddev);
-    c.put("seed", seed);
+    c.put("seed", seed == null ? null : seed.longValue() == seed.intValue() ? (Object) seed.intValue() : seed);
   }
 }

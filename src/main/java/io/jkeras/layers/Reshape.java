@@ -6,6 +6,7 @@ import io.jkeras.config.Config;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,12 +29,12 @@ public final class Reshape extends Layer<Reshape> {
     for (long d : targetShape) {
       if (d < -1) {
         throw new IllegalArgumentException("Reshape: each dimension of target_shape must be a non-negative integer or -1, got "
-            + Shapes.toString(targetShape));
+            + Arrays.toString(targetShape));
       }
       if (d == -1) unknown++;
     }
     if (unknown > 1) {
-      throw new IllegalArgumentException("Reshape: target_shape may hold at most one -1, got " + Shapes.toString(targetShape));
+      throw new IllegalArgumentException("Reshape: target_shape may hold at most one -1, got " + Arrays.toString(targetShape));
     }
     this.targetShape = targetShape.clone();
   }
@@ -78,13 +79,13 @@ public final class Reshape extends Layer<Reshape> {
     }
     if (unknownAt < 0) {
       if (known != inputSize) {
-        throw shapeError("target_shape " + Shapes.toString(targetShape) + " holds " + known + " values per sample, the input "
+        throw shapeError("target_shape " + Arrays.toString(targetShape) + " holds " + known + " values per sample, the input "
             + inputSize, inputShape);
       }
       return out;
     }
     if (known == 0 || inputSize % known != 0) {
-      throw shapeError("target_shape " + Shapes.toString(targetShape) + ": the input's " + inputSize
+      throw shapeError("target_shape " + Arrays.toString(targetShape) + ": the input's " + inputSize
           + " values per sample cannot fill the -1 dimension", inputShape);
     }
     out[unknownAt] = inputSize / known;
@@ -121,7 +122,7 @@ public final class Reshape extends Layer<Reshape> {
   @Override
   protected void addConfig(Map<String, Object> c) {
     List<Object> t = new ArrayList<>();
-    for (long d : targetShape) t.add(d);
+    for (long d : targetShape) t.add((int) d); // ints, as Keras writes them
     c.put("target_shape", t);
   }
 }

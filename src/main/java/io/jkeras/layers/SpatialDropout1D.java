@@ -2,7 +2,6 @@ package io.jkeras.layers;
 
 import io.jkeras.backend.CallContext;
 import io.jkeras.config.Config;
-import io.jkeras.config.KerasObjects;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -71,9 +70,9 @@ public final class SpatialDropout1D extends Layer<SpatialDropout1D> {
   public Map<String, Object> getConfig() {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("rate", rate);
-    c.put("seed", seed);
+    c.put("seed", seed == null ? null : seed.longValue() == seed.intValue() ? (Object) seed.intValue() : seed);
     c.put("name", name());
-    c.put("dtype", KerasObjects.float32Policy());
+    c.put("dtype", "float32"); // Keras writes self.dtype here, a string
     return c;
   }
 }
