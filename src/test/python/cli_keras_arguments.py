@@ -11,7 +11,9 @@ import keras
 CLASSES = {
     "layers": ["InputLayer", "Dense", "Activation", "Dropout", "Embedding", "Flatten", "Masking", "RepeatVector",
                "LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed", "Add", "Subtract", "Multiply",
-               "Average", "Maximum", "Minimum", "Concatenate", "Dot"],
+               "Average", "Maximum", "Minimum", "Concatenate", "Dot", "BatchNormalization", "LayerNormalization",
+               "UnitNormalization", "Reshape", "Permute", "SpatialDropout1D", "GaussianNoise", "GaussianDropout",
+               "ActivityRegularization", "Identity"],
     "optimizers": ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl"],
     "callbacks": ["EarlyStopping", "CSVLogger", "ModelCheckpoint", "ReduceLROnPlateau", "TerminateOnNaN"],
 }

@@ -56,6 +56,16 @@ public final class LayerRegistry {
     register("Cropping1D", Cropping1D::fromConfig);
     register("ZeroPadding1D", ZeroPadding1D::fromConfig);
     register("UpSampling1D", UpSampling1D::fromConfig);
+    register("BatchNormalization", BatchNormalization::fromConfig);
+    register("LayerNormalization", LayerNormalization::fromConfig);
+    register("UnitNormalization", UnitNormalization::fromConfig);
+    register("Reshape", Reshape::fromConfig);
+    register("Permute", Permute::fromConfig);
+    register("SpatialDropout1D", SpatialDropout1D::fromConfig);
+    register("GaussianNoise", GaussianNoise::fromConfig);
+    register("GaussianDropout", GaussianDropout::fromConfig);
+    register("ActivityRegularization", ActivityRegularization::fromConfig);
+    register("Identity", Identity::fromConfig);
   }
 
   private LayerRegistry() {}

@@ -152,9 +152,13 @@ final class StepFunctions {
     return f;
   }
 
-  /** Weight regularization penalties count in the reported loss, as in Keras. */
+  /**
+   * Weight regularization penalties and the losses layers added in {@code call} (activity
+   * regularization) count in the reported loss, as in Keras.
+   */
   private Operand<TFloat32> withRegularization(Operand<TFloat32> loss, Ops tf, CallContext ctx) {
     Operand<TFloat32> total = loss;
+    for (Operand<TFloat32> l : ctx.losses()) total = tf.math.add(total, l);
     for (Weight w : model.weights()) {
       if (w.regularizer() == null) continue;
       Operand<TFloat32> read = ctx.reads().get(w);
