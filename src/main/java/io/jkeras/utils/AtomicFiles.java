@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,10 +119,11 @@ public final class AtomicFiles {
       Path tmp = sibling(abs, "tmp");
       try {
         Files.createFile(tmp);
-        copyPermissions(abs, tmp);
+        Set<PosixFilePermission> mode = copyPermissions(abs, tmp);
         writer.write(tmp);
         if (Files.isDirectory(tmp)) throw new IOException("cannot write " + target + ": the writer made a directory");
         force(tmp);
+        restorePermissions(tmp, mode);
         move(tmp, abs, true);
         forceDirectory(abs.getParent());
       } finally {
@@ -166,9 +168,10 @@ public final class AtomicFiles {
       Path old = abs.resolveSibling("." + abs.getFileName() + MARK + "old-" + suffix);
       try {
         Files.createDirectory(tmp);
-        copyPermissions(abs, tmp);
+        Set<PosixFilePermission> mode = copyPermissions(abs, tmp);
         writer.write(tmp);
         forceTree(tmp);
+        restorePermissions(tmp, mode);
         move(tmp, fresh, false);
         if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
           move(abs, old, false);
@@ -183,7 +186,8 @@ public final class AtomicFiles {
             throw e;
           }
           forceDirectory(abs.getParent());
-          deleteTree(old);
+          // the new model is in place: an old copy that cannot be deleted now goes with the next write's cleanup
+          deleteTreeQuietly(old);
         } else {
           move(fresh, abs, false);
           forceDirectory(abs.getParent());
@@ -451,20 +455,30 @@ public final class AtomicFiles {
     }
   }
 
-  /** Keeps an existing target's POSIX permissions on its replacement; new targets follow the umask. */
-  private static void copyPermissions(Path from, Path to) {
+  /**
+   * Gives a replacement its target's POSIX permissions (new targets keep the umask's), plus the
+   * owner's read/write (and search, for a directory) while it is written; returns the target's
+   * permissions to restore once it is written, or null.
+   */
+  private static Set<PosixFilePermission> copyPermissions(Path from, Path to) {
     try {
-      if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) return;
+      if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) return null;
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(from, LinkOption.NOFOLLOW_LINKS);
-      Set<PosixFilePermission> writable = java.util.EnumSet.copyOf(perms);
-      // the writer must be able to fill it; the target's mode is restored below if it was read-only
+      Set<PosixFilePermission> writable = EnumSet.copyOf(perms);
       writable.add(PosixFilePermission.OWNER_WRITE);
       writable.add(PosixFilePermission.OWNER_READ);
       if (Files.isDirectory(to)) writable.add(PosixFilePermission.OWNER_EXECUTE);
       Files.setPosixFilePermissions(to, writable);
+      return perms;
     } catch (UnsupportedOperationException | IOException | IllegalArgumentException e) {
       // not a POSIX file system: the default permissions stay
+      return null;
     }
+  }
+
+  private static void restorePermissions(Path p, Set<PosixFilePermission> perms) throws IOException {
+    if (perms == null || perms.equals(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS))) return;
+    Files.setPosixFilePermissions(p, perms);
   }
 
   /** Flushes a file's data to the disk (so a power loss after the rename cannot leave it empty). */

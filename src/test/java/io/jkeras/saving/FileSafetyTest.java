@@ -98,6 +98,9 @@ class FileSafetyTest {
       Files.setPosixFilePermissions(k, PosixFilePermissions.fromString("rw-r-----"));
       m.save(k);
       assertEquals("rw-r-----", PosixFilePermissions.toString(perms(k)));
+      Files.setPosixFilePermissions(k, PosixFilePermissions.fromString("r--r--r--"));
+      m.save(k);
+      assertEquals("r--r--r--", PosixFilePermissions.toString(perms(k)), "a read-only file stays read-only");
       Path dir = d.resolve("model");
       ModelFiles.save(m, dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
