@@ -1,14 +1,12 @@
 package io.jkeras.callbacks;
 
-import java.io.BufferedReader;
+import io.jkeras.utils.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,13 +18,15 @@ import java.util.Map;
  * the 0-based epoch and each value as Python prints the float Keras logs (a float32 result, e.g.
  * {@code 0.6931471824645996}), "NA" for a key missing that epoch, rows ended by "\r\n" (the
  * excel dialect), fields quoted only when they hold the separator, a quote or a line break.
- * With {@code append}, an existing non-empty file gets rows only, no second header.
+ * With {@code append}, an existing non-empty file gets rows only, no second header. After each
+ * epoch the whole file is written beside the target and renamed over it ({@link AtomicFiles}),
+ * so a process killed mid-write leaves the rows of the last complete epoch, never half a row.
  */
 public final class CSVLogger extends Callback {
   private final Path filename;
   private final String separator;
   private final boolean append;
-  private Writer writer;
+  private StringBuilder text;
   private List<String> keys;
   private boolean appendHeader = true;
   private boolean headerDone;
@@ -55,22 +55,17 @@ public final class CSVLogger extends Callback {
 
   @Override
   public void onTrainBegin(Map<String, Double> logs) {
-    closeQuietly();
+    text = new StringBuilder();
     try {
-      if (append) {
-        appendHeader = true;
-        if (Files.exists(filename)) {
-          try (BufferedReader r = Files.newBufferedReader(filename, StandardCharsets.UTF_8)) {
-            String first = r.readLine();
-            appendHeader = first == null;
-          }
-        }
-        writer = Files.newBufferedWriter(filename, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      } else {
-        appendHeader = true;
-        writer = Files.newBufferedWriter(filename, StandardCharsets.UTF_8);
+      appendHeader = true;
+      if (append && Files.exists(filename)) {
+        // the rows already there are kept: they are written again with each new row
+        String existing = Files.readString(filename, StandardCharsets.UTF_8);
+        appendHeader = existing.isEmpty();
+        text.append(existing);
       }
+      // as Keras opens the file here ("w" truncates it, "a" creates it)
+      AtomicFiles.writeString(filename, text.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("CSVLogger: cannot open " + filename, e);
     }
@@ -80,29 +75,29 @@ public final class CSVLogger extends Callback {
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
-    if (writer == null) onTrainBegin(Map.of());
+    if (text == null) onTrainBegin(Map.of());
     if (keys == null) {
       keys = new ArrayList<>(logs.keySet());
       Collections.sort(keys);
     }
+    if (!headerDone) {
+      if (appendHeader) {
+        List<String> header = new ArrayList<>();
+        header.add("epoch");
+        header.addAll(keys);
+        writeRow(header);
+      }
+      headerDone = true;
+    }
+    List<String> row = new ArrayList<>();
+    row.add(Integer.toString(epoch));
+    for (String k : keys) {
+      Double v = logs.get(k);
+      row.add(v == null ? "NA" : PyCompat.loggedValue(v));
+    }
+    writeRow(row);
     try {
-      if (!headerDone) {
-        if (appendHeader) {
-          List<String> header = new ArrayList<>();
-          header.add("epoch");
-          header.addAll(keys);
-          writeRow(header);
-        }
-        headerDone = true;
-      }
-      List<String> row = new ArrayList<>();
-      row.add(Integer.toString(epoch));
-      for (String k : keys) {
-        Double v = logs.get(k);
-        row.add(v == null ? "NA" : PyCompat.loggedValue(v));
-      }
-      writeRow(row);
-      writer.flush();
+      AtomicFiles.writeString(filename, text.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("CSVLogger: cannot write " + filename, e);
     }
@@ -110,34 +105,22 @@ public final class CSVLogger extends Callback {
 
   @Override
   public void onTrainEnd(Map<String, Double> logs) {
-    closeQuietly();
+    text = null;
   }
 
-  private void writeRow(List<String> fields) throws IOException {
+  private void writeRow(List<String> fields) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < fields.size(); i++) {
       if (i > 0) b.append(separator);
       b.append(quote(fields.get(i)));
     }
     b.append("\r\n");
-    writer.write(b.toString());
+    text.append(b);
   }
 
   /** The csv module's QUOTE_MINIMAL with the excel dialect (quotes doubled inside). */
   private String quote(String field) {
     boolean needs = field.contains(separator) || field.contains("\"") || field.contains("\r") || field.contains("\n");
     return needs ? "\"" + field.replace("\"", "\"\"") + "\"" : field;
-  }
-
-  private void closeQuietly() {
-    if (writer != null) {
-      try {
-        writer.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException("CSVLogger: cannot close " + filename, e);
-      } finally {
-        writer = null;
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.jkeras.data;
 
+import io.jkeras.utils.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -43,7 +44,8 @@ public final class ArrayFiles {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("shape", a.shape());
       m.put("data", a.data());
-      JSON.writeValue(path.toFile(), m);
+      byte[] json = JSON.writeValueAsBytes(m);
+      AtomicFiles.writeFile(path, tmp -> java.nio.file.Files.write(tmp, json));
     } else {
       throw new IllegalArgumentException(path + ": unsupported output file (use .npy or .json)");
     }

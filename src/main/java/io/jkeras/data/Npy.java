@@ -1,5 +1,6 @@
 package io.jkeras.data;
 
+import io.jkeras.utils.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -104,7 +105,8 @@ public final class Npy {
 
   /** Writes little-endian float32, format 1.0. */
   public static void write(Path path, FloatArray a) throws IOException {
-    Files.write(path, toBytes(a));
+    byte[] bytes = toBytes(a);
+    AtomicFiles.writeFile(path, tmp -> Files.write(tmp, bytes));
   }
 
   public static byte[] toBytes(FloatArray a) {

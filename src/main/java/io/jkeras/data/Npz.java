@@ -1,5 +1,6 @@
 package io.jkeras.data;
 
+import io.jkeras.utils.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,13 +21,16 @@ public final class Npz {
   private Npz() {}
 
   public static void write(Path path, Map<String, FloatArray> arrays) throws IOException {
-    try (OutputStream out = Files.newOutputStream(path); ZipOutputStream zip = new ZipOutputStream(out)) {
-      for (Map.Entry<String, FloatArray> e : arrays.entrySet()) {
-        zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-        zip.write(Npy.toBytes(e.getValue()));
-        zip.closeEntry();
+    // beside the target and renamed over it: a kill never leaves a truncated archive
+    AtomicFiles.writeFile(path, tmp -> {
+      try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+        for (Map.Entry<String, FloatArray> e : arrays.entrySet()) {
+          zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+          zip.write(Npy.toBytes(e.getValue()));
+          zip.closeEntry();
+        }
       }
-    }
+    });
   }
 
   /** Entries in archive order, keyed by name without ".npy". */

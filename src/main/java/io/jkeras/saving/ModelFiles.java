@@ -11,18 +11,17 @@ import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.OptimizerState;
 import io.jkeras.saving.keras.KerasJson;
 import io.jkeras.saving.savedmodel.SavedModel;
+import io.jkeras.utils.AtomicFiles;
 import io.jkeras.utils.Shapes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * jkeras's own model directory: {@code model.json} (Keras 3 JSON with compile_config) and
@@ -30,8 +29,9 @@ import java.util.stream.Stream;
  * {@code model.weights} order: {@code numpy.load} reads it); for a compiled model also the
  * optimizer's state in Keras 3's layout: {@code optimizer.json} (class_name, iterations,
  * learning_rate, variables: the names of the others) and {@code optimizer.npz} (those
- * variables, keyed by Keras name "dense_kernel_momentum", in Keras's order). Written to a temporary directory and
- * renamed into place, so a crash never leaves a half-written model where a good one was.
+ * variables, keyed by Keras name "dense_kernel_momentum", in Keras's order). Written to a new directory beside the
+ * target and swapped in ({@link AtomicFiles#replaceDirectory}), so a crash leaves the old model or the new one; a
+ * directory that a killed save left renamed away is restored when it is next loaded or saved.
  */
 public final class ModelFiles {
   public static final String CONFIG = "model.json";
@@ -43,6 +43,7 @@ public final class ModelFiles {
 
   /** True if {@code dir} holds a model saved by {@link #save}. */
   public static boolean isModelDir(Path dir) {
+    if (!Files.exists(dir)) AtomicFiles.recover(dir);
     return Files.isRegularFile(dir.resolve(CONFIG)) && Files.isRegularFile(dir.resolve(WEIGHTS));
   }
 
@@ -62,11 +63,8 @@ public final class ModelFiles {
    * open it as it is, and jkeras opens it from either side.
    */
   public static void save(Model model, Path dir, Map<String, String> extraFiles, boolean savedModel) {
-    Path abs = dir.toAbsolutePath();
     try {
-      Files.createDirectories(abs.getParent());
-      Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
-      try {
+      AtomicFiles.replaceDirectory(dir, tmp -> {
         if (savedModel) model.export(tmp);
         Files.writeString(tmp.resolve(CONFIG), KerasJson.write(model));
         Map<String, FloatArray> w = new LinkedHashMap<>();
@@ -78,10 +76,7 @@ public final class ModelFiles {
         Npz.write(tmp.resolve(WEIGHTS), w);
         if (model.isCompiled()) writeOptimizer(model, tmp);
         for (Map.Entry<String, String> e : extraFiles.entrySet()) Files.writeString(tmp.resolve(e.getKey()), e.getValue());
-        replace(tmp, abs);
-      } finally {
-        deleteTree(tmp);
-      }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save model to " + dir + ": " + e.getMessage(), e);
     }
@@ -153,26 +148,6 @@ public final class ModelFiles {
       values.add(v);
     }
     m.setOptimizerState(new OptimizerState(meta.get("iterations").asLong(), (float) meta.get("learning_rate").asDouble(), keep, values));
-  }
-
-  /** Moves {@code tmp} to {@code target}, replacing an existing directory only once the new one is complete. */
-  static void replace(Path tmp, Path target) throws IOException {
-    if (Files.exists(target)) {
-      Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
-      Files.delete(old);
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      deleteTree(old);
-    } else {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) s.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) Files.deleteIfExists(q);
-    }
   }
 
   /** Loads a Sequential model saved by {@link #save}: built, weights set, compiled if it was. */

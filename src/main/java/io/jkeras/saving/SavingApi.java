@@ -5,6 +5,7 @@ import io.jkeras.models.Model;
 import io.jkeras.saving.keras.KerasJson;
 import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.savedmodel.SavedModelImport;
+import io.jkeras.utils.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,6 +34,8 @@ public final class SavingApi {
    * {@code .h5}) goes with a {@code .json} config only, and may be null.
    */
   public static Model loadModel(Path path, Path weights) {
+    // a model directory whose save was killed between its two renames is brought back first
+    if (!Files.exists(path)) AtomicFiles.recover(path);
     if (!Files.exists(path)) throw new KerasFormatException(path + ": no such model file or directory");
     if (weights != null && !Files.isRegularFile(weights)) throw new KerasFormatException(weights + ": no such weights file");
     String name = path.getFileName().toString();

@@ -8,6 +8,8 @@ import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,7 +87,12 @@ public final class Charts {
       charts.get(i).draw(g, new Rectangle2D.Double((i % PER_ROW) * W, top + (i / PER_ROW) * H, W, H));
     }
     g.dispose();
-    ImageIO.write(img, "png", out.toFile());
+    // beside the target and renamed over it (AtomicFiles): a kill never leaves half a picture
+    AtomicFiles.writeFile(out, tmp -> {
+      try (OutputStream o = Files.newOutputStream(tmp)) {
+        if (!ImageIO.write(img, "png", o)) throw new IOException("no PNG writer in this Java runtime");
+      }
+    });
     return true;
   }
 

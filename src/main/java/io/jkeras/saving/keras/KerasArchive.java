@@ -1,20 +1,32 @@
 package io.jkeras.saving.keras;
 
+import io.jhdf.HdfFile;
 import io.jkeras.config.KerasFormatException;
+import io.jkeras.saving.keras.hdf5.Hdf5;
+import io.jkeras.utils.AtomicFiles;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -24,11 +36,23 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Reading never extracts by entry name, so no entry can be written outside a target
  * directory; entries whose names would escape one ({@code ../}, absolute paths, drive
- * letters, backslashes) make the archive refused anyway, as an archive no Keras writes. Sizes
- * are bounded: the JSON entries by {@link #MAX_JSON_BYTES}, the weights by
- * {@link #maxWeightsBytes} and by a compression-ratio check (Keras stores entries; an entry
- * that expands more than {@link #MAX_RATIO} times is a decompression bomb), and the bytes are
- * counted while they are read, whatever sizes the archive declares.
+ * letters, backslashes) make the archive refused anyway, as an archive no Keras writes.
+ *
+ * <p>Before any member is read, the central directory is checked: at most
+ * {@link #MAX_ENTRIES_PROPERTY} members (default 1000), no name twice, each member at most
+ * {@link #MAX_ENTRY_PROPERTY} bytes (default 2 GiB; the JSON members at most
+ * {@link #MAX_JSON_BYTES}), all together at most {@link #MAX_TOTAL_PROPERTY} bytes (default 4
+ * GiB), and none expanding more than {@link #MAX_RATIO} times (Keras stores its members; a
+ * member that expands more is a decompression bomb). The limits are system properties, so a
+ * user with larger models raises them ({@code -Djkeras.archive.maxEntryBytes=...}).
+ *
+ * <p>Then every member is read once, in file order, through its local header: the local header
+ * must agree with the central directory (name, method, time, sizes, CRC), the bytes are counted
+ * (never more than declared, whatever the archive claims) and their CRC-32 must match, so a
+ * damaged archive is refused naming the file and the member instead of loading damaged
+ * weights. The weights go to memory up to {@link #IN_MEMORY_PROPERTY} bytes (default 64 MiB),
+ * above that to a file in a private (owner-only) temporary directory
+ * ({@link AtomicFiles#privateTempDirectory}) that {@link Contents#close} removes.
  */
 final class KerasArchive {
   static final String METADATA = "metadata.json";
@@ -40,69 +64,238 @@ final class KerasArchive {
   /** Largest expansion ratio accepted for an entry above {@link #RATIO_FLOOR} bytes. */
   static final long MAX_RATIO = 100;
   static final long RATIO_FLOOR = 1L << 20;
-  /** Largest model.weights.h5 accepted (16 GiB; lowered by tests). */
-  static long maxWeightsBytes = 16L << 30;
+  /** System property: the largest member accepted, in bytes (default 2 GiB). */
+  static final String MAX_ENTRY_PROPERTY = "jkeras.archive.maxEntryBytes";
+  /** System property: the largest total of all members, in bytes (default 4 GiB). */
+  static final String MAX_TOTAL_PROPERTY = "jkeras.archive.maxTotalBytes";
+  /** System property: the most members an archive may have (default 1000). */
+  static final String MAX_ENTRIES_PROPERTY = "jkeras.archive.maxEntries";
+  /** System property: weights up to this many bytes are read into memory, larger ones to a private temporary file (default 64 MiB). */
+  static final String IN_MEMORY_PROPERTY = "jkeras.archive.inMemoryBytes";
 
   private KerasArchive() {}
 
-  /** The parts of an archive that jkeras reads: the two JSON texts, and the weights copied to a temporary file. */
+  static long maxEntryBytes() {
+    return property(MAX_ENTRY_PROPERTY, 2L << 30);
+  }
+
+  static long maxTotalBytes() {
+    return property(MAX_TOTAL_PROPERTY, 4L << 30);
+  }
+
+  static long maxEntries() {
+    return property(MAX_ENTRIES_PROPERTY, 1000);
+  }
+
+  static long inMemoryBytes() {
+    return Math.min(property(IN_MEMORY_PROPERTY, 64L << 20), Integer.MAX_VALUE - 8);
+  }
+
+  private static long property(String name, long dflt) {
+    String v = System.getProperty(name);
+    if (v == null || v.isBlank()) return dflt;
+    try {
+      long r = Long.parseLong(v.trim());
+      if (r >= 0) return r;
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException("system property " + name + " must be a whole number of bytes >= 0, got '" + v + "'");
+  }
+
+  /**
+   * The parts of an archive that jkeras reads: the two JSON texts, and the weights in memory or
+   * in a private temporary directory (removed by {@link #close}).
+   */
   static final class Contents implements AutoCloseable {
     final String config;
     final String metadata;
-    final Path weights;
+    private final byte[] weightsBytes;
+    private final Path weightsFile;
+    private final Path privateDir;
 
-    Contents(String config, String metadata, Path weights) {
+    Contents(String config, String metadata, byte[] weightsBytes, Path weightsFile, Path privateDir) {
       this.config = config;
       this.metadata = metadata;
-      this.weights = weights;
+      this.weightsBytes = weightsBytes;
+      this.weightsFile = weightsFile;
+      this.privateDir = privateDir;
+    }
+
+    /** Opens the weights as HDF5; errors name {@code label} (the archive's "file!/model.weights.h5"). */
+    HdfFile openWeights(Path label) {
+      if (weightsBytes != null) return Hdf5.open(ByteBuffer.wrap(weightsBytes), label, WEIGHTS);
+      try {
+        return Hdf5.open(weightsFile, WEIGHTS);
+      } catch (KerasFormatException e) {
+        throw new KerasFormatException(e.getMessage().replace(weightsFile.toString(), label.toString()), e);
+      }
+    }
+
+    /** The weights member's bytes (read back from the private file when it is there). */
+    byte[] weightsBytes() throws IOException {
+      return weightsBytes != null ? weightsBytes.clone() : Files.readAllBytes(weightsFile);
+    }
+
+    /** The temporary file's path in messages, to be replaced by the archive's name; null when in memory. */
+    Path weightsFile() {
+      return weightsFile;
     }
 
     @Override
     public void close() {
-      try {
-        if (weights != null) Files.deleteIfExists(weights);
-      } catch (IOException e) {
-        // a temporary file that cannot be deleted is left to the OS
-      }
+      AtomicFiles.deletePrivate(privateDir);
     }
   }
 
-  /** Reads {@code file}: config.json and metadata.json into memory, model.weights.h5 into a temporary file. */
+  /** Reads {@code file}: config.json and metadata.json into memory, model.weights.h5 into memory or a private temporary file. */
   static Contents read(Path file) {
     if (!Files.isRegularFile(file)) throw new KerasFormatException(file + ": no such file");
+    Map<String, ZipEntry> central = new LinkedHashMap<>();
+    long maxEntries = maxEntries();
+    long maxEntry = maxEntryBytes();
+    long maxTotal = maxTotalBytes();
     try (ZipFile zip = new ZipFile(file.toFile())) {
+      if (zip.size() > maxEntries) {
+        throw new KerasFormatException(file + ": refused: the archive has " + zip.size() + " members, more than the " + maxEntries
+            + " accepted (a Keras model has 3; raise the limit with -D" + MAX_ENTRIES_PROPERTY + "=N)");
+      }
       Enumeration<? extends ZipEntry> entries = zip.entries();
-      while (entries.hasMoreElements()) checkName(file, entries.nextElement().getName());
-      ZipEntry config = zip.getEntry(CONFIG);
+      long total = 0;
+      while (entries.hasMoreElements()) {
+        ZipEntry e = entries.nextElement();
+        checkName(file, e.getName());
+        if (central.put(e.getName(), e) != null) {
+          throw new KerasFormatException(file + ": refused: the archive lists the member " + e.getName()
+              + " twice (a damaged or crafted archive; Keras never writes one)");
+        }
+        boolean json = e.getName().equals(CONFIG) || e.getName().equals(METADATA);
+        checkSize(file, e, json ? Math.min(MAX_JSON_BYTES, maxEntry) : maxEntry, json ? null : MAX_ENTRY_PROPERTY);
+        total += Math.max(0, e.getSize());
+        if (total > maxTotal) {
+          throw new KerasFormatException(file + ": refused: its members hold more than " + maxTotal + " bytes in total (the"
+              + " limit; raise it with -D" + MAX_TOTAL_PROPERTY + "=BYTES)");
+        }
+      }
+      ZipEntry config = central.get(CONFIG);
       if (config == null || config.isDirectory()) {
         throw new KerasFormatException(file + ": not a Keras 3 .keras archive: it has no " + CONFIG);
       }
-      String configText = text(zip, config, file);
-      ZipEntry meta = zip.getEntry(METADATA);
-      String metaText = meta == null || meta.isDirectory() ? null : text(zip, meta, file);
-      ZipEntry weights = zip.getEntry(WEIGHTS);
+      ZipEntry weights = central.get(WEIGHTS);
       if (weights == null || weights.isDirectory()) {
-        if (zip.getEntry("model.weights.npz") != null) {
+        if (central.containsKey("model.weights.npz")) {
           throw new KerasFormatException(file + ": weights in the npz format (model.weights.npz) are not supported yet;"
               + " save with the default weights_format='h5'");
         }
         throw new KerasFormatException(file + ": the archive has no " + WEIGHTS);
       }
-      checkSize(file, weights, maxWeightsBytes);
-      Path tmp = Files.createTempFile("jkeras-", ".weights.h5");
-      try {
-        try (InputStream in = zip.getInputStream(weights); OutputStream out = Files.newOutputStream(tmp)) {
-          copyBounded(in, out, weights, maxWeightsBytes, file);
-        }
-        return new Contents(configText, metaText, tmp);
-      } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(tmp);
-        throw e;
-      }
     } catch (ZipException e) {
       throw new KerasFormatException(file + ": not a .keras archive (not a readable zip file: " + e.getMessage() + ")", e);
     } catch (IOException e) {
       throw new KerasFormatException(file + ": cannot read: " + e.getMessage(), e);
+    } catch (KerasFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      // ZipFile's "malformed input": a member name that is not valid UTF-8
+      throw new KerasFormatException(file + ": damaged archive: its central directory cannot be read (" + e.getMessage() + ")", e);
+    }
+    return readMembers(file, central);
+  }
+
+  /** Reads every member through its local header, checking it against the central directory and its CRC. */
+  private static Contents readMembers(Path file, Map<String, ZipEntry> central) {
+    String configText = null;
+    String metaText = null;
+    byte[] weightsBytes = null;
+    Path weightsFile = null;
+    Path privateDir = null;
+    String current = null;
+    boolean ok = false;
+    try (ZipInputStream zin = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      Set<String> seen = new HashSet<>();
+      ZipEntry local;
+      while ((local = zin.getNextEntry()) != null) {
+        current = local.getName();
+        ZipEntry c = central.get(current);
+        if (c == null || !seen.add(current)) {
+          throw new KerasFormatException(file + ": refused: a local header names the member '" + current + "', which the"
+              + " central directory " + (c == null ? "does not list" : "lists once") + " (a damaged archive)");
+        }
+        agree(file, local, c);
+        if (current.equals(CONFIG) || current.equals(METADATA)) {
+          ByteArrayOutputStream b = new ByteArrayOutputStream();
+          copyChecked(zin, b, c, file);
+          if (current.equals(CONFIG)) configText = b.toString(StandardCharsets.UTF_8);
+          else metaText = b.toString(StandardCharsets.UTF_8);
+        } else if (current.equals(WEIGHTS)) {
+          if (c.getSize() <= inMemoryBytes()) {
+            // straight into an array of the declared size (copyChecked never writes more)
+            byte[] into = new byte[(int) c.getSize()];
+            copyChecked(zin, new OutputStream() {
+              private int at;
+
+              @Override
+              public void write(int b) {
+                into[at++] = (byte) b;
+              }
+
+              @Override
+              public void write(byte[] b, int off, int len) {
+                System.arraycopy(b, off, into, at, len);
+                at += len;
+              }
+            }, c, file);
+            weightsBytes = into;
+          } else {
+            privateDir = AtomicFiles.privateTempDirectory();
+            weightsFile = privateDir.resolve(WEIGHTS);
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(weightsFile), 1 << 16)) {
+              copyChecked(zin, out, c, file);
+            }
+          }
+        } else {
+          // read to check its CRC too: a damaged member anywhere means a damaged archive
+          copyChecked(zin, OutputStream.nullOutputStream(), c, file);
+        }
+        // the sizes and CRC a data descriptor gave, now known
+        agree(file, local, c);
+        current = null;
+      }
+      if (seen.size() != central.size()) {
+        List<String> missing = new ArrayList<>(central.keySet());
+        missing.removeAll(seen);
+        throw new KerasFormatException(file + ": refused: the central directory lists " + missing + " but the archive holds no"
+            + " such member (a damaged archive)");
+      }
+      ok = true;
+      return new Contents(configText, metaText, weightsBytes, weightsFile, privateDir);
+    } catch (ZipException e) {
+      throw new KerasFormatException(file + ": " + (current != null ? "member " + current + " is damaged: " : "damaged archive: ")
+          + e.getMessage() + (String.valueOf(e.getMessage()).contains("CRC") ? " (CRC-32 check)" : ""), e);
+    } catch (IOException e) {
+      throw new KerasFormatException(file + ": cannot read" + (current != null ? " member " + current : "") + ": " + e.getMessage(), e);
+    } catch (KerasFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      // ZipInputStream's "malformed input": a local header whose name is not valid UTF-8
+      throw new KerasFormatException(file + ": damaged archive: a local header cannot be read" + (current != null ? " after member "
+          + current : "") + " (" + e.getMessage() + ")", e);
+    } finally {
+      if (!ok) AtomicFiles.deletePrivate(privateDir);
+    }
+  }
+
+  /** A local header must say what the central directory says. */
+  private static void agree(Path file, ZipEntry local, ZipEntry c) {
+    String what = null;
+    if (local.getMethod() != c.getMethod()) what = "compression method";
+    else if (local.getTime() != c.getTime()) what = "date and time";
+    else if (local.getSize() >= 0 && local.getSize() != c.getSize()) what = "size";
+    else if (local.getCompressedSize() >= 0 && local.getCompressedSize() != c.getCompressedSize()) what = "compressed size";
+    else if (local.getCrc() >= 0 && local.getCrc() != c.getCrc()) what = "CRC-32";
+    if (what != null) {
+      throw new KerasFormatException(file + ": refused: member " + c.getName() + ": its local header and the central directory"
+          + " disagree on its " + what + " (a damaged archive)");
     }
   }
 
@@ -117,42 +310,45 @@ final class KerasArchive {
     }
   }
 
-  private static void checkSize(Path file, ZipEntry e, long limit) {
+  private static void checkSize(Path file, ZipEntry e, long limit, String property) {
     long size = e.getSize();
     long compressed = e.getCompressedSize();
     if (size > limit) {
-      throw new KerasFormatException(file + ": refused: entry " + e.getName() + " declares " + size + " bytes, more than the "
-          + limit + " accepted");
+      throw new KerasFormatException(file + ": refused: member " + e.getName() + " declares " + size + " bytes, more than the "
+          + limit + " accepted" + (property != null ? " (raise the limit with -D" + property + "=BYTES)" : ""));
     }
     if (size > RATIO_FLOOR && compressed >= 0 && size > MAX_RATIO * Math.max(1, compressed)) {
-      throw new KerasFormatException(file + ": refused: entry " + e.getName() + " would expand " + compressed + " stored bytes to "
+      throw new KerasFormatException(file + ": refused: member " + e.getName() + " would expand " + compressed + " stored bytes to "
           + size + " (more than " + MAX_RATIO + " times): a decompression bomb, not a Keras archive");
     }
   }
 
-  private static String text(ZipFile zip, ZipEntry e, Path file) throws IOException {
-    checkSize(file, e, MAX_JSON_BYTES);
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try (InputStream in = zip.getInputStream(e)) {
-      copyBounded(in, b, e, MAX_JSON_BYTES, file);
-    }
-    return b.toString(StandardCharsets.UTF_8);
-  }
-
-  /** Copies at most {@code limit} bytes, and no more than the entry declares; throws past that. */
-  private static void copyBounded(InputStream in, OutputStream out, ZipEntry e, long limit, Path file) throws IOException {
-    long declared = e.getSize();
-    long max = declared >= 0 ? Math.min(limit, declared) : limit;
+  /**
+   * Copies a member: exactly the size the central directory declares (never more, whatever the
+   * stream holds), with its CRC-32 checked against the central directory's.
+   */
+  private static void copyChecked(InputStream in, OutputStream out, ZipEntry c, Path file) throws IOException {
+    long declared = c.getSize();
     byte[] buf = new byte[1 << 16];
+    CRC32 crc = new CRC32();
     long total = 0;
     int n;
-    while ((n = in.read(buf)) > 0) {
+    while ((n = in.read(buf, 0, (int) Math.min(buf.length, Math.max(1, declared - total + 1)))) > 0) {
       total += n;
-      if (total > max) {
-        throw new KerasFormatException(file + ": refused: entry " + e.getName() + " holds more than "
-            + (max == limit ? "the " + limit + " bytes accepted" : "the " + declared + " bytes it declares"));
+      if (total > declared) {
+        throw new KerasFormatException(file + ": refused: member " + c.getName() + " holds more than the " + declared
+            + " bytes it declares (a damaged or crafted archive)");
       }
+      crc.update(buf, 0, n);
       out.write(buf, 0, n);
+    }
+    if (total != declared) {
+      throw new KerasFormatException(file + ": member " + c.getName() + " is damaged: it holds " + total + " bytes but declares "
+          + declared);
+    }
+    if (crc.getValue() != c.getCrc()) {
+      throw new KerasFormatException(file + ": member " + c.getName() + " is damaged: its CRC-32 is "
+          + String.format("%08x", crc.getValue()) + " but the archive says " + String.format("%08x", c.getCrc()));
     }
   }
 

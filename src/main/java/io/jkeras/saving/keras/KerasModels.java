@@ -8,14 +8,13 @@ import io.jkeras.config.KerasFormatException;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.keras.hdf5.Hdf5;
+import io.jkeras.utils.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -144,14 +143,15 @@ public final class KerasModels {
       Model m = fromConfig(root, major, file + ": config.json");
       try {
         Path inner = Path.of(file + "!/" + KerasArchive.WEIGHTS);
-        try (HdfFile hdf = Hdf5.open(c.weights, "model.weights.h5")) {
+        try (HdfFile hdf = c.openWeights(inner)) {
           KerasWeights.load(m, hdf, inner);
           if (compile) {
             compile(m, root.get("compile_config"), file + ": compile_config");
             OptimizerWeights.readKeras3(m, hdf, inner);
           }
         } catch (KerasFormatException e) {
-          throw new KerasFormatException(e.getMessage().replace(c.weights.toString(), inner.toString()), e);
+          if (c.weightsFile() == null) throw e;
+          throw new KerasFormatException(e.getMessage().replace(c.weightsFile().toString(), inner.toString()), e);
         }
         return m;
       } catch (RuntimeException e) {
@@ -308,7 +308,7 @@ public final class KerasModels {
     String config = model instanceof Sequential ? KerasJson.write((Sequential) model, false) : KerasJson.write(model);
     String metadata = metadata();
     atomicWrite(file, tmp -> {
-      Path h5 = Files.createTempFile(tmp.getParent(), "." + file.getFileName() + ".weights-", ".tmp");
+      Path h5 = AtomicFiles.scratchFile(file);
       try {
         Hdf5.write(tree, h5);
         KerasArchive.write(tmp, metadata, config, h5);
@@ -338,30 +338,13 @@ public final class KerasModels {
     void write(Path tmp) throws IOException;
   }
 
-  /** Writes through {@code writer} to a temporary file beside {@code target}, then renames it over {@code target}. */
+  /** Writes through {@code writer} to a temporary file beside {@code target}, then renames it over {@code target} ({@link AtomicFiles}). */
   static void atomicWrite(Path target, Writer writer) {
-    Path abs = target.toAbsolutePath();
-    if (Files.isDirectory(abs)) throw new IllegalArgumentException(target + ": is a directory");
-    Path tmp = null;
+    if (Files.isDirectory(target)) throw new IllegalArgumentException(target + ": is a directory");
     try {
-      Files.createDirectories(abs.getParent());
-      tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-      writer.write(tmp);
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.writeFile(target, writer::write);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          // left behind under a hidden temporary name
-        }
-      }
     }
   }
 }

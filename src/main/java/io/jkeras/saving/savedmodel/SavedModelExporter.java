@@ -16,11 +16,12 @@ import io.jkeras.models.Functional;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.keras.KerasJson;
+import io.jkeras.utils.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
@@ -198,6 +199,7 @@ public final class SavedModelExporter {
     List<String> outputKeys = outputKeys(model, options, inputKeys);
     List<DataType> inputTypes = new ArrayList<>();
     for (String dtype : inputDtypes(model)) inputTypes.add(dataType(dtype));
+    if (!Files.exists(dir)) AtomicFiles.recover(dir);
     checkDir(dir);
 
     ModelRuntime rt = model.runtime();
@@ -290,23 +292,50 @@ public final class SavedModelExporter {
         .addMetaGraphs(mg)
         .build();
 
-    // Files: variables first, saved_model.pb last (atomically), so a reader never sees a
-    // saved_model.pb without its checkpoint.
-    Files.createDirectories(dir);
-    Path variables = Files.createDirectories(dir.resolve("variables"));
-    deleteOldCheckpoint(variables);
-    writeCheckpoint(rt, e.vars, tf2.checkpointGraph().toByteArray(), variables.resolve("variables"));
-    Path assets = Files.createDirectories(dir.resolve("assets"));
-    Files.writeString(assets.resolve(CONFIG_ASSET), configJson(model, inputKeys.get(0)));
-    Path tmp = dir.resolve("saved_model.pb.tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      saved.writeTo(out);
+    // Files: a complete new SavedModel is written beside dir and swapped in (AtomicFiles), so a
+    // kill at any moment leaves the previous export or the new one, never saved_model.pb
+    // without its checkpoint. Files of an existing dir that an export does not write (a jkeras
+    // model directory's model.json, weights.npz, ...) are carried over.
+    String config = configJson(model, inputKeys.get(0));
+    AtomicFiles.replaceDirectory(dir, tmp -> {
+      carryOver(dir, tmp);
+      Path variables = Files.createDirectories(tmp.resolve("variables"));
+      writeCheckpoint(rt, e.vars, tf2.checkpointGraph().toByteArray(), variables.resolve("variables"));
+      Path assets = Files.createDirectories(tmp.resolve("assets"));
+      Files.writeString(assets.resolve(CONFIG_ASSET), config);
+      try (OutputStream out = Files.newOutputStream(tmp.resolve(SavedModelFiles.SAVED_MODEL_PB))) {
+        saved.writeTo(out);
+      }
+    });
+  }
+
+  /** The entries an export writes; everything else in an existing SavedModel directory is kept. */
+  private static final Set<String> EXPORT_ENTRIES = Set.of(SavedModelFiles.SAVED_MODEL_PB, "variables", "assets", "fingerprint.pb");
+
+  /** Links (or copies) into {@code tmp} what {@code dir} holds besides an export's own entries. */
+  private static void carryOver(Path dir, Path tmp) throws IOException {
+    if (!Files.isDirectory(dir)) return;
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path p : s) {
+        if (EXPORT_ENTRIES.contains(p.getFileName().toString())) continue;
+        copyTree(p, tmp.resolve(p.getFileName().toString()));
+      }
     }
-    try {
-      Files.move(tmp, dir.resolve(SavedModelFiles.SAVED_MODEL_PB), StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException ex) {
-      Files.move(tmp, dir.resolve(SavedModelFiles.SAVED_MODEL_PB), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(to);
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(from)) {
+        for (Path p : s) copyTree(p, to.resolve(p.getFileName().toString()));
+      }
+    } else if (Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        // jkeras never rewrites a file in place, so the two names can share the data
+        Files.createLink(to, from);
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+      }
     }
   }
 
@@ -360,11 +389,6 @@ public final class SavedModelExporter {
     }
   }
 
-  private static void deleteOldCheckpoint(Path variables) throws IOException {
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(variables, "variables.*")) {
-      for (Path p : s) Files.delete(p);
-    }
-  }
 
   private static Forward forward(ModelRuntime rt, ForwardAll fn, List<long[]> specs, List<DataType> inputTypes) {
     StringBuilder key = new StringBuilder();

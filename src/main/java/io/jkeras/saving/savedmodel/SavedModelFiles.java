@@ -1,6 +1,7 @@
 package io.jkeras.saving.savedmodel;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.jkeras.utils.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ final class SavedModelFiles {
   /** Parses {@code dir/saved_model.pb}, or says clearly why {@code dir} is not a SavedModel. */
   static SavedModel readSavedModel(Path dir) {
     if (dir == null) throw new IllegalArgumentException("SavedModel directory is null");
+    // a save killed between its two renames leaves the export beside dir: bring it back first
+    if (!Files.exists(dir)) AtomicFiles.recover(dir);
     if (!Files.exists(dir)) throw new SavedModelException("SavedModel directory " + dir + " does not exist");
     if (!Files.isDirectory(dir)) {
       throw new SavedModelException(dir + " is a file, not a SavedModel directory (a SavedModel is a directory holding "

@@ -217,12 +217,11 @@ class KerasFileErrorsTest {
     zip(ratio, new Object[][] {{"config.json", entry("config.json", good)}, {"model.weights.h5", new byte[8 << 20]}});
     says(fails(() -> KerasModels.load(ratio)), "refused", "model.weights.h5", "decompression bomb");
     // Weights larger than the limit (lowered here to 16 KiB).
-    long limit = KerasArchive.maxWeightsBytes;
-    KerasArchive.maxWeightsBytes = 16 << 10;
+    System.setProperty(KerasArchive.MAX_ENTRY_PROPERTY, Long.toString(16 << 10));
     try {
       says(fails(() -> KerasModels.load(good)), "refused", "model.weights.h5", "16384");
     } finally {
-      KerasArchive.maxWeightsBytes = limit;
+      System.clearProperty(KerasArchive.MAX_ENTRY_PROPERTY);
     }
   }
 

@@ -83,6 +83,33 @@ public final class Hdf5 {
     }
   }
 
+  /**
+   * Opens HDF5 bytes held in memory (a member of a {@code .keras} archive); errors name
+   * {@code label}.
+   */
+  public static HdfFile open(java.nio.ByteBuffer bytes, Path label, String what) {
+    byte[] head = new byte[Math.min(SIGNATURE.length, bytes.remaining())];
+    bytes.duplicate().get(head);
+    if (!Arrays.equals(head, SIGNATURE)) {
+      throw new KerasFormatException(label + ": not an HDF5 file (no HDF5 signature at the start); expected " + what);
+    }
+    long size = bytes.remaining();
+    HdfFile hdf = null;
+    try {
+      hdf = HdfFile.fromByteBuffer(bytes);
+      Superblock sb = hdf.getHdfBackingStorage().getSuperblock();
+      long stored = sb.getEndOfFileAddress();
+      if (stored > 0 && stored != -1L && sb.getBaseAddressByte() + stored > size) {
+        throw new KerasFormatException(label + ": truncated HDF5 file: it has " + size + " bytes but its superblock says "
+            + (sb.getBaseAddressByte() + stored));
+      }
+      return hdf;
+    } catch (RuntimeException e) {
+      if (hdf != null) hdf.close();
+      throw corrupt(label, e);
+    }
+  }
+
   public static KerasFormatException corrupt(Path file, Throwable e) {
     if (e instanceof KerasFormatException) return (KerasFormatException) e;
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
