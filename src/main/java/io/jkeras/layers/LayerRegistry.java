@@ -44,6 +44,9 @@ public final class LayerRegistry {
     register("Minimum", Minimum::fromConfig);
     register("Concatenate", Concatenate::fromConfig);
     register("Dot", Dot::fromConfig);
+    register("MultiHeadAttention", MultiHeadAttention::fromConfig);
+    register("Attention", Attention::fromConfig);
+    register("AdditiveAttention", AdditiveAttention::fromConfig);
   }
 
   private LayerRegistry() {}
