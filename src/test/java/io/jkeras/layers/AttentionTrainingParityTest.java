@@ -55,7 +55,8 @@ class AttentionTrainingParityTest {
         double err = Weights.maxAbsDiff(finals.get("w" + i), w.get(i));
         worst = Math.max(worst, err);
         String path = keras.get("weights").get(i).get("path").asText();
-        assertEquals(path, m.weights().get(i).path(), "weight " + i);
+        // The same weight in the same place (jkeras names the LSTM's weights without Keras's cell).
+        assertEquals(path.replace("lstm_cell/", ""), m.weights().get(i).path(), "weight " + i);
         assertTrue(err <= WEIGHT_ATOL, () -> "weight " + path + " differs from Keras's by " + err);
       }
       System.out.println("attention training parity: max weight difference " + worst);
