@@ -489,6 +489,15 @@ public abstract class Layer<L extends Layer<L>> {
     return false;
   }
 
+  /**
+   * Whether this layer's calls take keyword arguments of their own (attention's {@code key},
+   * {@code attention_mask}, {@code use_causal_mask}): a file's call is then replayed with its args
+   * and kwargs as written ({@link #addNode}), which the layer checks. False by default.
+   */
+  public boolean takesCallArguments() {
+    return false;
+  }
+
   /** Starts a graph: the input layer's own node (no inputs, one output). */
   final KerasTensor inputNode(long[] batchShape, String dtype) {
     if (!inboundNodes.isEmpty()) return inboundNodes.get(0).outputs().get(0);

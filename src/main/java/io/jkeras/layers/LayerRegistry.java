@@ -66,6 +66,9 @@ public final class LayerRegistry {
     register("GaussianDropout", GaussianDropout::fromConfig);
     register("ActivityRegularization", ActivityRegularization::fromConfig);
     register("Identity", Identity::fromConfig);
+    register("MultiHeadAttention", MultiHeadAttention::fromConfig);
+    register("Attention", Attention::fromConfig);
+    register("AdditiveAttention", AdditiveAttention::fromConfig);
   }
 
   private LayerRegistry() {}

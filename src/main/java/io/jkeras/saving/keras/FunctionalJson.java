@@ -133,10 +133,19 @@ final class FunctionalJson {
         if (nodes == null || nodes.isNull()) continue;
         if (!nodes.isArray()) throw new KerasFormatException(nodesPath + ": expected a list");
         while (n < nodes.size()) {
-          List<KerasTensor> in = inputsOf(nodes.get(n), byName, ops, nodesPath + "[" + n + "]");
+          boolean structured = layer.takesCallArguments() && nodes.get(n).isObject();
+          List<KerasTensor> in = inputsOf(nodes.get(n), byName, ops, nodesPath + "[" + n + "]", structured);
           if (in == null) break;
           try {
-            layer.applyMulti(in.toArray(new KerasTensor[0]));
+            if (structured) {
+              // The call's own arguments (an attention layer's key, attention_mask, use_causal_mask) as written.
+              String p = nodesPath + "[" + n + "]";
+              @SuppressWarnings("unchecked")
+              List<Object> args = (List<Object>) callArgument(nodes.get(n).get("args"), byName, ops, p + ".args");
+              layer.addNode(args == null ? List.of() : args, callKwargs(nodes.get(n).get("kwargs"), byName, ops, p + ".kwargs"));
+            } else {
+              layer.applyMulti(in.toArray(new KerasTensor[0]));
+            }
           } catch (IllegalArgumentException e) {
             throw new KerasFormatException(nodesPath + "[" + n + "]: " + e.getMessage(), e);
           }
@@ -167,7 +176,8 @@ final class FunctionalJson {
    * The input tensors of one serialized call, in order (args, then {@code initial_state}); null
    * while one of them does not exist yet.
    */
-  private static List<KerasTensor> inputsOf(JsonNode node, Map<String, Layer<?>> byName, Map<String, String> ops, String path) {
+  private static List<KerasTensor> inputsOf(JsonNode node, Map<String, Layer<?>> byName, Map<String, String> ops, String path,
+      boolean structured) {
     List<KerasTensor> r = new ArrayList<>();
     boolean[] missing = {false};
     if (node.isObject()) { // Keras 3: {"args": [...], "kwargs": {...}}
@@ -182,6 +192,8 @@ final class FunctionalJson {
             checkMask(e.getValue(), ops, path + ".kwargs.mask");
           } else if (k.equals("training")) {
             continue;
+          } else if (structured) {
+            collect(e.getValue(), byName, ops, path + ".kwargs." + k, r, missing);
           } else if (containsTensor(e.getValue())) {
             throw new KerasFormatException(path + ".kwargs." + k + ": not supported yet: a tensor passed as '" + k + "'");
           }
@@ -208,6 +220,46 @@ final class FunctionalJson {
       throw new KerasFormatException(path + ": expected a node object or list");
     }
     return missing[0] ? null : r;
+  }
+
+  /**
+   * A serialized call argument as the layer takes it: tensors as {@link KerasTensor}s, lists as
+   * lists, and constants (true, 2, "x", null) as their Java values. Every tensor must exist.
+   */
+  private static Object callArgument(JsonNode n, Map<String, Layer<?>> byName, Map<String, String> ops, String path) {
+    if (n == null || n.isNull()) return null;
+    if (n.isObject()) {
+      List<KerasTensor> t = new ArrayList<>();
+      boolean[] missing = {false};
+      collect(n, byName, ops, path, t, missing);
+      if (t.size() == 1 && !missing[0]) return t.get(0);
+      if (n.has("class_name")) throw new KerasFormatException(path + ": not supported yet: an argument of class " + n.get("class_name"));
+      throw new KerasFormatException(path + ": not supported yet: a dict argument");
+    }
+    if (n.isArray()) {
+      List<Object> r = new ArrayList<>();
+      for (int i = 0; i < n.size(); i++) r.add(callArgument(n.get(i), byName, ops, path + "[" + i + "]"));
+      return r;
+    }
+    if (n.isBoolean()) return n.asBoolean();
+    if (n.isIntegralNumber()) return n.asLong();
+    if (n.isNumber()) return n.asDouble();
+    return n.asText();
+  }
+
+  /** A call's keyword arguments as the layer takes them; masks jkeras computes itself and {@code training} are left out. */
+  private static Map<String, Object> callKwargs(JsonNode kwargs, Map<String, Layer<?>> byName, Map<String, String> ops, String path) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    if (kwargs == null || !kwargs.isObject()) return r;
+    for (Map.Entry<String, JsonNode> e : iterable(kwargs)) {
+      String k = e.getKey();
+      if (k.equals("mask")) {
+        checkMask(e.getValue(), ops, path + ".mask");
+      } else if (!k.equals("training")) {
+        r.put(k, callArgument(e.getValue(), byName, ops, path + "." + k));
+      }
+    }
+    return r;
   }
 
   /** Every {@code __keras_tensor__} (or Keras 2 history triple) in {@code n}, in order. */

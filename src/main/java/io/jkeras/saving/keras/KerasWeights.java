@@ -124,7 +124,10 @@ public final class KerasWeights {
     Hdf5.Tree vars = group.group("vars").attribute("name", s.name());
     for (int i = 0; i < s.vars().size(); i++) {
       Weight w = s.vars().get(i);
-      vars.dataset(Integer.toString(i), forKeras3Config && s.owner() != null ? keras3Value(s.owner(), w) : w.value());
+      FloatArray value = forKeras3Config && s.owner() != null ? keras3Value(s.owner(), w) : w.value();
+      // A scalar weight (Attention's scale) is a scalar dataset: Keras refuses shape (1) for its shape () variable.
+      if (w.shape().length == 0) vars.scalar(Integer.toString(i), value.data()[0]);
+      else vars.dataset(Integer.toString(i), value);
     }
   }
 

@@ -117,11 +117,12 @@ public final class SavedModelImport {
   static String kerasVariable(Path dir, Weight w, Map<String, String> keys) {
     String[] p = w.path().split("/");
     String layer = p[0];
-    String leaf = p[p.length - 1];
+    // The path after the layer: the weight's name, or a sublayer's and then its name (mha/query/kernel).
+    List<String> tail = Arrays.asList(p).subList(1, p.length);
     List<String> matches = new ArrayList<>();
     for (String name : keys.keySet()) {
       List<String> parts = Arrays.asList(name.replaceAll(":\\d+$", "").split("/"));
-      if (parts.get(parts.size() - 1).equals(leaf) && parts.subList(0, parts.size() - 1).contains(layer)
+      if (endsWith(parts, tail) && parts.subList(0, parts.size() - tail.size()).contains(layer)
           && !parts.get(0).equalsIgnoreCase("adam") && !name.contains("/m/") && !name.contains("/v/")) {
         matches.add(name);
       }
@@ -131,6 +132,10 @@ public final class SavedModelImport {
           + " Keras variables" + (matches.isEmpty() ? "" : " " + matches) + "; variables: " + keys.keySet());
     }
     return matches.get(0);
+  }
+
+  private static boolean endsWith(List<String> parts, List<String> tail) {
+    return parts.size() > tail.size() && parts.subList(parts.size() - tail.size(), parts.size()).equals(tail);
   }
 
   private static void assign(Path dir, Weight w, String name, FloatArray value) {
