@@ -44,6 +44,9 @@ public final class LayerRegistry {
     register("Minimum", Minimum::fromConfig);
     register("Concatenate", Concatenate::fromConfig);
     register("Dot", Dot::fromConfig);
+    register("TextVectorization", TextVectorization::fromConfig);
+    register("StringLookup", StringLookup::fromConfig);
+    register("IntegerLookup", IntegerLookup::fromConfig);
   }
 
   private LayerRegistry() {}

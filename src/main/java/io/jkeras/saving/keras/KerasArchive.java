@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -20,7 +22,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * The {@code .keras} zip archive, as Keras 3's {@code saving_lib} writes it: three stored
  * (uncompressed) entries {@code metadata.json}, {@code config.json} and
- * {@code model.weights.h5}.
+ * {@code model.weights.h5}, and the layers' asset files under {@code assets/} (the vocabularies of
+ * lookup layers).
  *
  * <p>Reading never extracts by entry name, so no entry can be written outside a target
  * directory; entries whose names would escape one ({@code ../}, absolute paths, drive
@@ -40,6 +43,13 @@ final class KerasArchive {
   /** Largest expansion ratio accepted for an entry above {@link #RATIO_FLOOR} bytes. */
   static final long MAX_RATIO = 100;
   static final long RATIO_FLOOR = 1L << 20;
+  /** Folder of the archive holding the layers' assets (Keras's saving_lib _ASSETS_DIRNAME). */
+  static final String ASSETS = "assets/";
+  /** Largest total size of the asset files read into memory (the vocabularies of lookup layers). */
+  static long maxAssetsBytes = 256L << 20;
+  /** Largest number of asset files accepted. */
+  static final int MAX_ASSET_FILES = 10_000;
+
   /** Largest model.weights.h5 accepted (16 GiB; lowered by tests). */
   static long maxWeightsBytes = 16L << 30;
 
@@ -50,11 +60,14 @@ final class KerasArchive {
     final String config;
     final String metadata;
     final Path weights;
+    /** The asset files by their path under {@code assets/} ("layers/text_vectorization/vocabulary.txt"). */
+    final Map<String, byte[]> assets;
 
-    Contents(String config, String metadata, Path weights) {
+    Contents(String config, String metadata, Path weights, Map<String, byte[]> assets) {
       this.config = config;
       this.metadata = metadata;
       this.weights = weights;
+      this.assets = assets;
     }
 
     @Override
@@ -89,12 +102,13 @@ final class KerasArchive {
         throw new KerasFormatException(file + ": the archive has no " + WEIGHTS);
       }
       checkSize(file, weights, maxWeightsBytes);
+      Map<String, byte[]> assets = assets(zip, file);
       Path tmp = Files.createTempFile("jkeras-", ".weights.h5");
       try {
         try (InputStream in = zip.getInputStream(weights); OutputStream out = Files.newOutputStream(tmp)) {
           copyBounded(in, out, weights, maxWeightsBytes, file);
         }
-        return new Contents(configText, metaText, tmp);
+        return new Contents(configText, metaText, tmp, assets);
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(tmp);
         throw e;
@@ -104,6 +118,33 @@ final class KerasArchive {
     } catch (IOException e) {
       throw new KerasFormatException(file + ": cannot read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The files under {@code assets/}, read into memory: at most {@link #MAX_ASSET_FILES} files and
+   * {@link #maxAssetsBytes} bytes in all, counted while read (a hostile archive cannot make jkeras
+   * allocate more).
+   */
+  private static Map<String, byte[]> assets(ZipFile zip, Path file) throws IOException {
+    Map<String, byte[]> r = new LinkedHashMap<>();
+    long total = 0;
+    Enumeration<? extends ZipEntry> entries = zip.entries();
+    while (entries.hasMoreElements()) {
+      ZipEntry e = entries.nextElement();
+      if (e.isDirectory() || !e.getName().startsWith(ASSETS)) continue;
+      if (r.size() >= MAX_ASSET_FILES) {
+        throw new KerasFormatException(file + ": refused: more than " + MAX_ASSET_FILES + " asset files");
+      }
+      long left = maxAssetsBytes - total;
+      checkSize(file, e, left);
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      try (InputStream in = zip.getInputStream(e)) {
+        copyBounded(in, b, e, left, file);
+      }
+      total += b.size();
+      r.put(e.getName().substring(ASSETS.length()), b.toByteArray());
+    }
+    return r;
   }
 
   /** Refuses entry names that would escape a directory they were extracted to. */
@@ -161,6 +202,11 @@ final class KerasArchive {
    * Keras stores them (JSON entries dated 1980-01-01, as Python's {@code zipfile} dates them).
    */
   static void write(Path out, String metadata, String config, Path weights) throws IOException {
+    write(out, metadata, config, weights, Map.of());
+  }
+
+  /** {@link #write(Path, String, String, Path)} with asset files, by their path under {@code assets/}. */
+  static void write(Path out, String metadata, String config, Path weights, Map<String, byte[]> assets) throws IOException {
     try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(out), 1 << 16))) {
       LocalDateTime epoch = LocalDateTime.of(1980, 1, 1, 0, 0);
       stored(zip, METADATA, metadata.getBytes(StandardCharsets.UTF_8), epoch);
@@ -181,6 +227,7 @@ final class KerasArchive {
       zip.putNextEntry(e);
       Files.copy(weights, zip);
       zip.closeEntry();
+      for (Map.Entry<String, byte[]> a : assets.entrySet()) stored(zip, ASSETS + a.getKey(), a.getValue(), epoch);
     }
   }
 
