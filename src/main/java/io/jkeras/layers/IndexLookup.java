@@ -160,6 +160,11 @@ public abstract class IndexLookup<L extends IndexLookup<L>> extends Layer<L> imp
     return tokens != null;
   }
 
+  @Override
+  public boolean encodesIds() {
+    return outputMode.equals("int");
+  }
+
   /** Keras's {@code vocabulary_size()}: tokens plus the mask and OOV indices. */
   public int vocabularySize() {
     if (tokens == null) {

@@ -32,6 +32,9 @@ public interface Preprocessing {
    */
   void loadAssets(Map<String, byte[]> files, String where);
 
+  /** Whether the output is integer ids (output_mode "int"), rather than one/multi-hot or count rows. */
+  boolean encodesIds();
+
   /** Whether the layer has a vocabulary (given, adapted or loaded) and can {@link #encode}. */
   boolean hasVocabulary();
 }

@@ -275,6 +275,11 @@ public final class TextVectorization extends Layer<TextVectorization> implements
     return lookup.hasVocabulary();
   }
 
+  @Override
+  public boolean encodesIds() {
+    return outputMode.equals("int");
+  }
+
   /** The output_sequence_length, or null. */
   public Integer outputSequenceLength() {
     return outputSequenceLength;

@@ -98,7 +98,8 @@ final class InputChecks {
    * StringLookup, IntegerLookup), the layer's encoding of the raw data, computed in Java.
    */
   private FloatArray array(Object v, int i, String kind) {
-    if (!rawInput(i, kind)) return FloatArray.of(v);
+    // A FloatArray for such an input is taken as encoded already (ids from TextVectorization.vectorize).
+    if (!rawInput(i, kind) || v instanceof FloatArray) return FloatArray.of(v);
     checkPreprocessingPlacement();
     return ((Preprocessing) model.firstLayerOf(i)).encode(v);
   }
