@@ -74,8 +74,8 @@ final class TextData {
 
   /**
    * Adapts the layer when it has no vocabulary, and keeps the vocabulary in the layer's config (as
-   * a vocabulary given to the constructor) so that the job's model directory, whose config holds
-   * no assets, carries it; Keras reads it from there as well.
+   * a vocabulary given to the constructor), so that the model's JSON config alone carries it
+   * (model.json, to_json-style exports); Keras reads it from there as well.
    */
   private static void adapt(TextVectorization tv, List<String> texts) {
     if (tv.hasVocabulary()) return;

@@ -379,9 +379,8 @@ public abstract class IndexLookup<L extends IndexLookup<L>> extends Layer<L> imp
   public void loadAssets(Map<String, byte[]> files, String where) {
     if (inputVocabulary != null) return;
     byte[] b = files.get("vocabulary.txt");
-    if (b == null) {
-      throw new KerasFormatException(where + ": " + where() + " has no vocabulary in its config and no vocabulary.txt asset");
-    }
+    // None saved (a layer never adapted): it stays without vocabulary, and says so when asked to encode.
+    if (b == null) return;
     if (b.length > MAX_VOCABULARY_BYTES) {
       throw new KerasFormatException(where + "/vocabulary.txt: " + b.length + " bytes, more than the " + MAX_VOCABULARY_BYTES + " accepted");
     }

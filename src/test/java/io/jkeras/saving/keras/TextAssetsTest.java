@@ -79,6 +79,33 @@ class TextAssetsTest {
   }
 
   @Test
+  void jkerasModelDirectoriesCarryAdaptedVocabularies() {
+    TextVectorization tv = new TextVectorization().name("vectorize").outputSequenceLength(4).adapt(List.of("b a b", "c"));
+    KerasTensor in = new InputLayer(1).dtype("string").output();
+    KerasTensor out = new Dense(2).apply(new io.jkeras.layers.Flatten().apply(new Embedding(10, 3).apply(tv.apply(in))));
+    Path dir = tmp.resolve("model");
+    String[] texts = {"a b c d", "C, b!"};
+    try (Model m = Model.of(in, out)) {
+      io.jkeras.saving.ModelFiles.save(m, dir);
+      try (Model back = io.jkeras.saving.ModelFiles.loadModel(dir)) {
+        assertEquals(tv.getVocabulary(), ((TextVectorization) back.getLayer("vectorize")).getVocabulary());
+        assertEquals(java.util.Arrays.toString(m.predict(texts).data()), java.util.Arrays.toString(back.predict(texts).data()));
+      }
+    }
+    // a layer never adapted saves no vocabulary, loads, and says so when asked for ids
+    TextVectorization bare = new TextVectorization().name("bare").outputSequenceLength(4);
+    KerasTensor in2 = new InputLayer(1).dtype("string").output();
+    try (Model m = Model.of(in2, new Dense(1).apply(new Embedding(10, 2).apply(bare.apply(in2))))) {
+      Path file = tmp.resolve("bare.keras");
+      KerasModels.saveKeras(m, file);
+      try (Model back = KerasModels.loadModel(file)) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> back.predict(texts));
+        assertTrue(e.getMessage().contains("has no vocabulary"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
   void hostileVocabulariesAreRefused() throws Exception {
     Path file = saved();
     KerasFormatException e = assertThrows(KerasFormatException.class,
