@@ -90,6 +90,7 @@ class TextAssetsTest {
       try (Model back = io.jkeras.saving.ModelFiles.loadModel(dir)) {
         assertEquals(tv.getVocabulary(), ((TextVectorization) back.getLayer("vectorize")).getVocabulary());
         assertEquals(java.util.Arrays.toString(m.predict(texts).data()), java.util.Arrays.toString(back.predict(texts).data()));
+        assertEquals(java.util.Arrays.toString(m.predict(texts).data()), java.util.Arrays.toString(back.predictOnBatch(texts).data()));
       }
     }
     // a layer never adapted saves no vocabulary, loads, and says so when asked for ids
