@@ -494,7 +494,7 @@ public final class JobConfig {
   public Dataset data() {
     if (isTextData()) {
       throw new ConfigException(file + ": field 'data': raw text (source \"labeled_text\", or encoding \"text\") is vectorized by"
-          + " the model's TextVectorization layer: use the train or evaluate command");
+          + " the model's TextVectorization layer: only the train command reads it (yet)");
     }
     JsonNode d = object("data");
     String source = text(d, "source", null, "data.");
