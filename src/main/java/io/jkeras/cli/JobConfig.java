@@ -38,7 +38,7 @@ public final class JobConfig {
   static final Set<String> COMPILE = Set.of("optimizer", "loss", "loss_weights", "metrics");
   static final Set<String> FIT = Set.of("epochs", "batch_size", "shuffle", "verbose", "validation_split", "reset_states", "prefetch",
       "initial_epoch");
-  static final List<String> SOURCES = List.of("alphabet", "text", "arrays");
+  static final List<String> SOURCES = List.of("alphabet", "text", "arrays", "labeled_text");
 
   final Path file;
   final JsonNode root;
@@ -426,8 +426,76 @@ public final class JobConfig {
     return r;
   }
 
+  /**
+   * Whether the job's data is raw text for a TextVectorization model: source "labeled_text", or
+   * source "text" with encoding "text".
+   */
+  boolean isTextData() {
+    JsonNode d = object("data");
+    String source = d.path("source").asText("");
+    return source.equals("labeled_text") || source.equals("text") && d.path("encoding").asText("").equals("text");
+  }
+
+  /**
+   * The raw text of such a job: "labeled_text" reads a file of lines {@code label<TAB>text}
+   * (labels are class ids; blank lines and lines starting with # are skipped); "text" with
+   * encoding "text" reads a corpus windowed by the model's TextVectorization.
+   */
+  TextData textData() {
+    JsonNode d = object("data");
+    String source = text(d, "source", null, "data.");
+    try {
+      if (source.equals("labeled_text")) {
+        checkKeys(d, Set.of("source", "path", "max_samples"), "data.");
+        String path = text(d, "path", null, "data.");
+        if (path == null) throw new ConfigException(file + ": field 'data.path' is required for labeled_text");
+        Path p = existing("data.path", path);
+        int max = intValue(d, "max_samples", 0, "data.", 0);
+        List<String> texts = new java.util.ArrayList<>();
+        List<Float> labels = new java.util.ArrayList<>();
+        int lineNo = 0;
+        for (String line : java.nio.file.Files.readAllLines(p, java.nio.charset.StandardCharsets.UTF_8)) {
+          lineNo++;
+          if (line.isBlank() || line.startsWith("#")) continue;
+          int tab = line.indexOf('\t');
+          if (tab < 0) throw new ConfigException(file + ": field 'data.path': " + p + " line " + lineNo + " has no tab (label<TAB>text)");
+          try {
+            int label = Integer.parseInt(line.substring(0, tab).strip());
+            if (label < 0) throw new NumberFormatException();
+            labels.add((float) label);
+          } catch (NumberFormatException e) {
+            throw new ConfigException(file + ": field 'data.path': " + p + " line " + lineNo + ": the label '" + line.substring(0, tab)
+                + "' is not a class id (an integer >= 0)");
+          }
+          texts.add(line.substring(tab + 1));
+          if (max > 0 && texts.size() == max) break;
+        }
+        if (texts.isEmpty()) throw new ConfigException(file + ": field 'data.path': " + p + " holds no labelled lines");
+        float[] y = new float[labels.size()];
+        for (int i = 0; i < y.length; i++) y[i] = labels.get(i);
+        return TextData.labeled(texts, new FloatArray(y, y.length));
+      }
+      checkKeys(d, Set.of("source", "path", "seq_length", "step", "encoding", "targets", "max_samples"), "data.");
+      String path = text(d, "path", null, "data.");
+      if (path == null) throw new ConfigException(file + ": field 'data.path' is required for a text source");
+      if (!text(d, "targets", "sequence", "data.").equals("sequence")) {
+        throw new ConfigException(file + ": field 'data.targets' must be \"sequence\" with encoding \"text\" (each target the"
+            + " window shifted by one token)");
+      }
+      String corpus = java.nio.file.Files.readString(existing("data.path", path), java.nio.charset.StandardCharsets.UTF_8);
+      return TextData.corpus(corpus, intValue(d, "seq_length", 30, "data.", 1), intValue(d, "step", 1, "data.", 1),
+          intValue(d, "max_samples", 0, "data.", 0));
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read data: " + e.getMessage(), e);
+    }
+  }
+
   /** Loads the data source. */
   public Dataset data() {
+    if (isTextData()) {
+      throw new ConfigException(file + ": field 'data': raw text (source \"labeled_text\", or encoding \"text\") is vectorized by"
+          + " the model's TextVectorization layer: only the train command reads it (yet)");
+    }
     JsonNode d = object("data");
     String source = text(d, "source", null, "data.");
     if (source == null || !SOURCES.contains(source)) {

@@ -7,6 +7,7 @@ import io.jkeras.callbacks.Callback;
 import io.jkeras.callbacks.History;
 import io.jkeras.data.Dataset;
 import io.jkeras.data.FloatArray;
+import io.jkeras.layers.TextVectorization;
 import io.jkeras.models.FitOptions;
 import io.jkeras.models.Functional;
 import io.jkeras.models.Model;
@@ -48,8 +49,9 @@ final class TrainCommand implements Callable<Integer> {
     if (cfg.seed != null) Keras.setRandomSeed(cfg.seed);
     FitOptions fit = cfg.fitOptions();
     boolean resetEachEpoch = cfg.resetStatesEachEpoch();
-    JobConfig.NamedData named = cfg.hasNamedData() ? cfg.namedData() : null;
-    Dataset data = named == null ? cfg.data() : null;
+    TextData text = cfg.isTextData() ? cfg.textData() : null;
+    JobConfig.NamedData named = text == null && cfg.hasNamedData() ? cfg.namedData() : null;
+    Dataset data = named == null && text == null ? cfg.data() : null;
     if (epochs != null) {
       if (epochs <= fit.initialEpoch()) {
         throw new ConfigException("--epochs must be greater than the job's fit.initial_epoch (" + fit.initialEpoch() + "), got " + epochs);
@@ -74,18 +76,26 @@ final class TrainCommand implements Callable<Integer> {
     fit.callbacks(record);
     try (Model model = resuming ? ModelFiles.loadModel(out) : cfg.anyModel()) {
       if (!(resuming && model.isCompiled())) cfg.compile(model);
+      if (text != null) {
+        // The model's TextVectorization turns the raw text into ids (adapted first when it has no vocabulary).
+        FloatArray[] xy = text.prepare(model, job.toString());
+        TextVectorization tv = (TextVectorization) model.firstLayerOf(0);
+        data = new Dataset(xy[0], xy[1], tv.getVocabulary());
+      }
       // x and y as fit takes them: one array each, or maps by input and output name.
       Object x;
       Object y;
       List<String> vocabulary;
       if (named == null && model.inputCount() == 1 && model.outputCount() == 1) {
-        if (model.inputBatchShape() == null) {
+        if (model.inputBatchShape() == null && text == null) {
           long[] s = data.x().shape();
           s[0] = -1;
           model.build(s);
         }
-        DataCheck.input(job.toString(), model, data.x(),
-            "change the job's data section (framing, seq_length) or the model's input shape");
+        if (text == null) {
+          DataCheck.input(job.toString(), model, data.x(),
+              "change the job's data section (framing, seq_length) or the model's input shape");
+        }
         DataCheck.targets(job.toString(), model, data.x(), data.y());
         summary(model);
         System.out.println("Training on " + data.x().length() + " samples: x " + Shapes.toString(data.x().shape())

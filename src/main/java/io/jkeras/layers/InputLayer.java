@@ -19,8 +19,11 @@ import org.tensorflow.types.TFloat32;
  * model it only fixes the input shape; it is not listed among the model's layers, as in Keras 3.
  */
 public final class InputLayer extends Layer<InputLayer> {
-  /** The input dtypes a model can declare: float32 values, or integer ids (Embedding). */
-  public static final Set<String> DTYPES = Set.of("float32", "int32", "int64");
+  /**
+   * The input dtypes a model can declare: float32 values, integer ids (Embedding), or strings
+   * (taken by a TextVectorization or StringLookup layer, which encodes them in Java).
+   */
+  public static final Set<String> DTYPES = Set.of("float32", "int32", "int64", "string");
 
   private boolean sparse;
   private String dtype; // null: not declared (the model decides, see Sequential#inputDtype)
@@ -45,7 +48,7 @@ public final class InputLayer extends Layer<InputLayer> {
     if (c.has("batch_size")) l.batchSize(c.getInt("batch_size"));
     if (c.has("name")) l.name(c.getString("name", null));
     String dtype = c.has("dtype") && c.getNode("dtype").isTextual() ? c.getString("dtype", "float32") : "float32";
-    if (!dtype.equals("float32") && !dtype.startsWith("int")) {
+    if (!dtype.equals("float32") && !dtype.startsWith("int") && !dtype.equals("string")) {
       throw new KerasFormatException(c.path() + ".dtype: unsupported input dtype " + dtype);
     }
     // Kept so that exports declare what Keras declares; other integer widths feed as int32.

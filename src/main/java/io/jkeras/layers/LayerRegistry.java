@@ -69,6 +69,9 @@ public final class LayerRegistry {
     register("MultiHeadAttention", MultiHeadAttention::fromConfig);
     register("Attention", Attention::fromConfig);
     register("AdditiveAttention", AdditiveAttention::fromConfig);
+    register("TextVectorization", TextVectorization::fromConfig);
+    register("StringLookup", StringLookup::fromConfig);
+    register("IntegerLookup", IntegerLookup::fromConfig);
   }
 
   private LayerRegistry() {}

@@ -2,6 +2,7 @@ package io.jkeras.models;
 
 import io.jkeras.data.FloatArray;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.Preprocessing;
 import io.jkeras.losses.Loss;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
@@ -67,24 +68,53 @@ final class InputChecks {
       for (String n : names) {
         Object v = map.get(n);
         if (v == null) throw new IllegalArgumentException(call + ": " + what + " has no entry for " + kind + " '" + n + "'");
-        r.add(FloatArray.of(v));
+        r.add(array(v, r.size(), kind));
       }
-    } else if (data instanceof List<?> list) {
+    } else if (data instanceof List<?> list && !(count == 1 && rawInput(0, kind) && !list.isEmpty() && !(list.get(0) instanceof List<?>) && !(list.get(0) instanceof FloatArray) && !list.get(0).getClass().isArray())) {
       if (list.size() != count) {
         List<String> names = namesOf.get();
         throw new IllegalArgumentException(call + ": model " + model.name() + " has " + names.size() + " " + kind + "s ("
             + String.join(", ", names) + ") but " + what + " is a list of " + list.size() + " arrays");
       }
-      for (Object v : list) r.add(FloatArray.of(v));
+      for (Object v : list) r.add(array(v, r.size(), kind));
     } else {
       if (count != 1) {
         List<String> names = namesOf.get();
         throw new IllegalArgumentException(call + ": model " + model.name() + " has " + names.size() + " " + kind + "s ("
             + String.join(", ", names) + "): give " + what + " as a list in that order or a map by name");
       }
-      r.add(FloatArray.of(data));
+      r.add(array(data, 0, kind));
     }
     return r;
+  }
+
+  /** Whether model input {@code i} is fed to a {@link Preprocessing} layer, which takes raw data (text). */
+  private boolean rawInput(int i, String kind) {
+    return kind.equals("input") && model.firstLayerOf(i) instanceof Preprocessing;
+  }
+
+  /**
+   * One array: for an input taken by a {@link Preprocessing} layer (TextVectorization,
+   * StringLookup, IntegerLookup), the layer's encoding of the raw data, computed in Java.
+   */
+  private FloatArray array(Object v, int i, String kind) {
+    // A FloatArray for such an input is taken as encoded already (ids from TextVectorization.vectorize).
+    if (!rawInput(i, kind) || v instanceof FloatArray) return FloatArray.of(v);
+    checkPreprocessingPlacement();
+    return ((Preprocessing) model.firstLayerOf(i)).encode(v);
+  }
+
+  /** Refuses a preprocessing layer that does not take a model input directly: its work runs before the graph. */
+  private void checkPreprocessingPlacement() {
+    for (Layer<?> l : model.layers()) {
+      if (!(l instanceof Preprocessing)) continue;
+      boolean first = false;
+      for (int i = 0; i < model.inputCount(); i++) first |= model.firstLayerOf(i) == l;
+      if (!first) {
+        throw new IllegalArgumentException("layer " + l.name() + " (" + l.className() + ") must take a model input directly:"
+            + " jkeras computes its output in Java before the graph (give the model the raw data)");
+      }
+    }
   }
 
   /** Checks x (named {@code xWhat} in messages) and then y against x, for the call {@code what}. */
@@ -117,6 +147,8 @@ final class InputChecks {
 
   private void input(FloatArray x, long[] spec, Layer<?> first, String what) {
     if (spec == null) return;
+    // A preprocessing layer's input is raw data; the model is fed its encoding.
+    if (first instanceof Preprocessing) spec = first.computeOutputShape(spec);
     long[] s = x.shape();
     if (s.length != spec.length) {
       throw new IllegalArgumentException(what + " has shape " + Shapes.toString(s) + " (rank " + s.length

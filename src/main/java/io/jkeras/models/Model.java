@@ -13,6 +13,7 @@ import io.jkeras.data.Batches;
 import io.jkeras.data.FloatArray;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.Preprocessing;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
 import io.jkeras.metrics.Metrics;
@@ -518,6 +519,10 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   /** Keras's {@code predict_on_batch}. */
   public FloatArray predictOnBatch(Object x) {
     if (inputCount() > 1) return predict(x, Math.max(1, checks.inputs(x).get(0).length()));
+    if (firstLayerOf(0) instanceof Preprocessing) {
+      FloatArray ids = checks.inputs(x).get(0); // raw text: encoded by the layer
+      return predict(ids, Math.max(1, ids.length()));
+    }
     FloatArray xa = FloatArray.of(x);
     return predict(xa, Math.max(1, xa.length()));
   }

@@ -6,6 +6,9 @@ import io.jkeras.backend.Weight;
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npz;
+import io.jkeras.layers.IndexLookup;
+import io.jkeras.layers.Layer;
+import io.jkeras.layers.Preprocessing;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.OptimizerState;
@@ -37,6 +40,8 @@ public final class ModelFiles {
   public static final String CONFIG = "model.json";
   public static final String WEIGHTS = "weights.npz";
   public static final String OPTIMIZER = "optimizer.json";
+  /** Folder of the preprocessing layers' vocabularies ("assets/" is the SavedModel's). */
+  public static final String ASSETS = "keras_assets";
   public static final String OPTIMIZER_WEIGHTS = "optimizer.npz";
 
   private ModelFiles() {}
@@ -74,11 +79,46 @@ public final class ModelFiles {
           }
         }
         Npz.write(tmp.resolve(WEIGHTS), w);
+        writeAssets(model, tmp);
         if (model.isCompiled()) writeOptimizer(model, tmp);
         for (Map.Entry<String, String> e : extraFiles.entrySet()) Files.writeString(tmp.resolve(e.getKey()), e.getValue());
       });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save model to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The vocabularies of preprocessing layers (TextVectorization...) not held by their configs:
+   * {@code ASSETS/<layer name>/vocabulary.txt}, as a .keras archive holds them.
+   */
+  private static void writeAssets(Model model, Path dir) throws IOException {
+    for (Layer<?> l : model.layers()) {
+      if (!(l instanceof Preprocessing p)) continue;
+      for (Map.Entry<String, byte[]> e : p.saveAssets().entrySet()) {
+        if (e.getKey().contains("/")) continue; // Keras's second copy (_lookup_layer/) is for Keras only
+        Path f = dir.resolve(ASSETS).resolve(l.name()).resolve(e.getKey());
+        Files.createDirectories(f.getParent());
+        Files.write(f, e.getValue());
+      }
+    }
+  }
+
+  /** Reads back what {@link #writeAssets} wrote, each file bounded. */
+  private static void readAssets(Model model, Path dir) {
+    for (Layer<?> l : model.layers()) {
+      if (!(l instanceof Preprocessing p)) continue;
+      Path f = dir.resolve(ASSETS).resolve(l.name()).resolve("vocabulary.txt");
+      if (!Files.isRegularFile(f)) continue;
+      try {
+        if (Files.size(f) > IndexLookup.MAX_VOCABULARY_BYTES) {
+          throw new KerasFormatException(f + ": " + Files.size(f) + " bytes, more than the " + IndexLookup.MAX_VOCABULARY_BYTES
+              + " accepted for a vocabulary");
+        }
+        p.loadAssets(Map.of("vocabulary.txt", Files.readAllBytes(f)), dir.resolve(ASSETS).resolve(l.name()).toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
@@ -199,6 +239,7 @@ public final class ModelFiles {
         }
         w.assign(e.getValue());
       }
+      readAssets(m, dir);
       if (root.has("compile_config")) {
         KerasJson.compile(m, root.get("compile_config"));
         if (Files.isRegularFile(dir.resolve(OPTIMIZER))) readOptimizer(m, dir);

@@ -140,7 +140,7 @@ class CliTest {
     String base = "{\"name\": \"b\", \"model\": " + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"}, %s}";
     CliRun r = run("train", job("b1", String.format(base, "\"data\": {\"source\": \"tweets\"}")).toString());
     assertEquals(2, r.code);
-    assertTrue(r.err.contains("data.source") && r.err.contains("[alphabet, text, arrays]"), r.err);
+    assertTrue(r.err.contains("data.source") && r.err.contains("[alphabet, text, arrays, labeled_text]"), r.err);
     r = run("train", job("b2", String.format(base, "\"data\": {\"source\": \"alphabet\", \"framing\": \"zigzag\"}")).toString());
     assertEquals(2, r.code);
     assertTrue(r.err.contains("data.framing") && r.err.contains("one_char"), r.err);

@@ -5,7 +5,9 @@ import io.jkeras.data.FloatArray;
 import io.jkeras.layers.Dense;
 import io.jkeras.layers.Dropout;
 import io.jkeras.layers.Embedding;
+import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.LSTM;
+import io.jkeras.layers.TextVectorization;
 import io.jkeras.layers.TimeDistributed;
 import io.jkeras.models.Sequential;
 import java.io.IOException;
@@ -14,54 +16,38 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Word-level language model (the "Keras LSTM tutorial" PTB model, here on Macbeth): the words
- * of the text (lowercased; a line break becomes {@code <eos>}, punctuation marks are words of
- * their own), a vocabulary ordered by frequency, and a batch generator that walks the corpus as
- * the tutorial's {@code KerasBatchGenerator}: batches of 20 windows of 30 word ids, each target
- * the same window shifted by one word, one-hot; the cursor advances by {@code skip_step} (30)
- * per window and wraps to the start. The model is Embedding(vocab, 500) -> LSTM(500, seq) ->
+ * Word-level language model (the "Keras LSTM tutorial" PTB model, here on Macbeth), raw text in:
+ * a {@link TextVectorization} layer is the tokenizer, as in Keras (lowercased ASCII letters,
+ * punctuation stripped, split at whitespace; adapted on the text, so its vocabulary is ordered by
+ * frequency, id 0 padding and 1 "[UNK]"), and it is the model's first layer, so the trained model
+ * takes strings. A batch generator walks the corpus's ids as the tutorial's
+ * {@code KerasBatchGenerator}: batches of 20 windows of 30 word ids, each target the same window
+ * shifted by one word, one-hot; the cursor advances by {@code skip_step} (30) per window and wraps
+ * to the start. The model is TextVectorization -> Embedding(vocab, 500) -> LSTM(500, seq) ->
  * LSTM(500, seq) -> Dropout(0.5) -> TimeDistributed(Dense(vocab, softmax)), adam, categorical
- * cross-entropy. jkeras has no generator API yet, so training loops over the generator's
- * batches with {@code trainOnBatch}. The last tenth of the words is held out; the program reports
- * its perplexity, exp(mean cross-entropy per word).
+ * cross-entropy; the batches feed the ids the layer computes (a model whose input goes to a
+ * TextVectorization takes its ids as a FloatArray, or the strings). jkeras has no generator API
+ * yet, so training loops over the generator's batches with {@code trainOnBatch}. The last tenth of
+ * the words is held out; the program reports its perplexity, exp(mean cross-entropy per word),
+ * and predicts the words after a raw line of the text.
  *
  * <p>Usage: {@code WordLanguageModel [text=../shared/data/macbeth.txt] [--epochs 1]
  * [--hidden 500] [--num-steps 30] [--batch-size 20] [--skip-step 30] [--max-words all]
  * [--max-steps all]}. For a quick run: {@code --hidden 64 --max-words 5000}.
  */
 public final class WordLanguageModel {
-  public static final String EOS = "<eos>";
-  private static final Pattern TOKEN = Pattern.compile("\\n|[\\p{L}\\p{N}'’]+|[^\\s\\p{L}\\p{N}]");
-
   private WordLanguageModel() {}
 
-  /** Lowercased word and punctuation tokens; each line break is {@code <eos>}. */
-  public static List<String> words(String text) {
-    List<String> r = new ArrayList<>();
-    Matcher m = TOKEN.matcher(text.toLowerCase(Locale.ROOT).replace("\r", ""));
-    while (m.find()) r.add(m.group().equals("\n") ? EOS : m.group());
-    return r;
-  }
-
-  /** The tutorial's build_vocab: words by decreasing count, ties alphabetical, ids from 0. */
-  public static Map<String, Integer> vocabulary(List<String> words) {
-    Map<String, Integer> counts = new HashMap<>();
-    for (String w : words) counts.merge(w, 1, Integer::sum);
-    List<String> sorted = new ArrayList<>(counts.keySet());
-    sorted.sort(Comparator.<String>comparingInt(counts::get).reversed().thenComparing(Comparator.naturalOrder()));
-    Map<String, Integer> ids = new HashMap<>();
-    for (String w : sorted) ids.put(w, ids.size());
-    return ids;
+  /** The Keras tokenizer of this model: TextVectorization with Keras's defaults, windows of {@code numSteps} ids. */
+  public static TextVectorization vectorizer(int numSteps) {
+    return new TextVectorization().name("vectorize").outputSequenceLength(numSteps);
   }
 
   /** The tutorial's KerasBatchGenerator, one batch per {@link #next} call. */
@@ -100,9 +86,12 @@ public final class WordLanguageModel {
     }
   }
 
-  public static Sequential buildModel(int vocabulary, int hidden, int numSteps) {
+  public static Sequential buildModel(TextVectorization vectorizer, int hidden) {
+    int vocabulary = vectorizer.vocabularySize();
     Sequential model = new Sequential();
-    model.add(new Embedding(vocabulary, hidden).inputLength(numSteps));
+    model.add(new InputLayer(1).name("text").dtype("string"));
+    model.add(vectorizer);
+    model.add(new Embedding(vocabulary, hidden));
     model.add(new LSTM(hidden).returnSequences(true));
     model.add(new LSTM(hidden).returnSequences(true));
     model.add(new Dropout(0.5));
@@ -146,9 +135,14 @@ public final class WordLanguageModel {
   public static Result run(String text, int epochs, int hidden, int numSteps, int batchSize, int skipStep,
       int maxWords, int maxSteps, long seed, String checkpointPattern, PrintStream out) {
     Keras.setRandomSeed(seed);
-    List<String> all = words(text);
+    TextVectorization vectorizer = vectorizer(numSteps);
+    List<String> all = vectorizer.tokens(text);
     if (maxWords > 0 && all.size() > maxWords) all = all.subList(0, maxWords);
-    Map<String, Integer> vocab = vocabulary(all);
+    // Keras's vectorize_layer.adapt(text): the vocabulary by frequency, 0 padding, 1 [UNK].
+    vectorizer.adapt(List.of(String.join(" ", all)));
+    List<String> byId = vectorizer.getVocabulary();
+    Map<String, Integer> vocab = new HashMap<>();
+    for (int i = 0; i < byId.size(); i++) vocab.put(byId.get(i), i);
     int[] ids = new int[all.size()];
     for (int i = 0; i < ids.length; i++) ids[i] = vocab.get(all.get(i));
     int split = (int) (ids.length * 0.9);
@@ -161,7 +155,7 @@ public final class WordLanguageModel {
     int steps = Math.max(1, train.length / (batchSize * numSteps));
     if (maxSteps > 0) steps = Math.min(steps, maxSteps);
     List<Double> losses = new ArrayList<>();
-    try (Sequential model = buildModel(v, hidden, numSteps)) {
+    try (Sequential model = buildModel(vectorizer, hidden)) {
       model.summary(out);
       io.jkeras.callbacks.ModelCheckpoint checkpoint = null;
       if (checkpointPattern != null) {
@@ -194,14 +188,15 @@ public final class WordLanguageModel {
             validLoss, scores.get("categorical_accuracy"));
 
         // As the tutorial: the actual next words of one held-out window beside the predicted ones.
-        String[] byId = new String[v];
-        for (Map.Entry<String, Integer> e : vocab.entrySet()) byId[e.getValue()] = e.getKey();
-        float[][][] p = model.predict(b[0].slice(0, 1)).toArray3();
+        // The trained model takes raw text: the window's words as a string.
+        List<String> window = new ArrayList<>();
+        for (int t = 0; t < numSteps; t++) window.add(byId.get(valid[t]));
+        float[][][] p = model.predict(new String[] {String.join(" ", window)}).toArray3();
         StringBuilder actual = new StringBuilder("Actual words: ");
         StringBuilder predicted = new StringBuilder("Predicted words: ");
         for (int t = 0; t < Math.min(10, numSteps); t++) {
-          actual.append(byId[valid[t + 1]]).append(' ');
-          predicted.append(byId[Alphabet.argmax(p[0][t])]).append(' ');
+          actual.append(byId.get(valid[t + 1])).append(' ');
+          predicted.append(byId.get(Alphabet.argmax(p[0][t]))).append(' ');
         }
         out.println(actual.toString().trim());
         out.println(predicted.toString().trim());

@@ -32,7 +32,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * The {@code .keras} zip archive, as Keras 3's {@code saving_lib} writes it: three stored
  * (uncompressed) entries {@code metadata.json}, {@code config.json} and
- * {@code model.weights.h5}.
+ * {@code model.weights.h5}, and the layers' asset files under {@code assets/} (the vocabularies of
+ * lookup layers).
  *
  * <p>Reading never extracts by entry name, so no entry can be written outside a target
  * directory; entries whose names would escape one ({@code ../}, absolute paths, drive
@@ -72,6 +73,12 @@ final class KerasArchive {
   static final String MAX_ENTRIES_PROPERTY = "jkeras.archive.maxEntries";
   /** System property: weights up to this many bytes are read into memory, larger ones to a private temporary file (default 64 MiB). */
   static final String IN_MEMORY_PROPERTY = "jkeras.archive.inMemoryBytes";
+  /** Folder of the archive holding the layers' assets (Keras's saving_lib _ASSETS_DIRNAME). */
+  static final String ASSETS = "assets/";
+  /** Largest total size of the asset files read into memory (the vocabularies of lookup layers). */
+  static long maxAssetsBytes = 256L << 20;
+  /** Largest number of asset files accepted. */
+  static final int MAX_ASSET_FILES = 10_000;
 
   private KerasArchive() {}
 
@@ -110,13 +117,16 @@ final class KerasArchive {
   static final class Contents implements AutoCloseable {
     final String config;
     final String metadata;
+    /** The asset files by their path under {@code assets/} ("layers/text_vectorization/vocabulary.txt"). */
+    final Map<String, byte[]> assets;
     private final byte[] weightsBytes;
     private final Path weightsFile;
     private final Path privateDir;
 
-    Contents(String config, String metadata, byte[] weightsBytes, Path weightsFile, Path privateDir) {
+    Contents(String config, String metadata, Map<String, byte[]> assets, byte[] weightsBytes, Path weightsFile, Path privateDir) {
       this.config = config;
       this.metadata = metadata;
+      this.assets = assets;
       this.weightsBytes = weightsBytes;
       this.weightsFile = weightsFile;
       this.privateDir = privateDir;
@@ -209,6 +219,8 @@ final class KerasArchive {
     byte[] weightsBytes = null;
     Path weightsFile = null;
     Path privateDir = null;
+    Map<String, byte[]> assets = new LinkedHashMap<>();
+    long assetBytes = 0;
     String current = null;
     boolean ok = false;
     try (ZipInputStream zin = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
@@ -253,6 +265,18 @@ final class KerasArchive {
               copyChecked(zin, out, c, file);
             }
           }
+        } else if (current.startsWith(ASSETS) && !local.isDirectory()) {
+          // into memory, bounded in count and in total before anything is allocated
+          if (assets.size() >= MAX_ASSET_FILES) {
+            throw new KerasFormatException(file + ": refused: more than " + MAX_ASSET_FILES + " asset files");
+          }
+          assetBytes += c.getSize();
+          if (assetBytes > maxAssetsBytes) {
+            throw new KerasFormatException(file + ": refused: its asset files hold more than " + maxAssetsBytes + " bytes");
+          }
+          ByteArrayOutputStream b = new ByteArrayOutputStream();
+          copyChecked(zin, b, c, file);
+          assets.put(current.substring(ASSETS.length()), b.toByteArray());
         } else {
           // read to check its CRC too: a damaged member anywhere means a damaged archive
           copyChecked(zin, OutputStream.nullOutputStream(), c, file);
@@ -268,7 +292,7 @@ final class KerasArchive {
             + " such member (a damaged archive)");
       }
       ok = true;
-      return new Contents(configText, metaText, weightsBytes, weightsFile, privateDir);
+      return new Contents(configText, metaText, assets, weightsBytes, weightsFile, privateDir);
     } catch (ZipException e) {
       throw new KerasFormatException(file + ": " + (current != null ? "member " + current + " is damaged: " : "damaged archive: ")
           + e.getMessage() + (String.valueOf(e.getMessage()).contains("CRC") ? " (CRC-32 check)" : ""), e);
@@ -357,6 +381,11 @@ final class KerasArchive {
    * Keras stores them (JSON entries dated 1980-01-01, as Python's {@code zipfile} dates them).
    */
   static void write(Path out, String metadata, String config, Path weights) throws IOException {
+    write(out, metadata, config, weights, Map.of());
+  }
+
+  /** {@link #write(Path, String, String, Path)} with asset files, by their path under {@code assets/}. */
+  static void write(Path out, String metadata, String config, Path weights, Map<String, byte[]> assets) throws IOException {
     try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(out), 1 << 16))) {
       LocalDateTime epoch = LocalDateTime.of(1980, 1, 1, 0, 0);
       stored(zip, METADATA, metadata.getBytes(StandardCharsets.UTF_8), epoch);
@@ -377,6 +406,7 @@ final class KerasArchive {
       zip.putNextEntry(e);
       Files.copy(weights, zip);
       zip.closeEntry();
+      for (Map.Entry<String, byte[]> a : assets.entrySet()) stored(zip, ASSETS + a.getKey(), a.getValue(), epoch);
     }
   }
 

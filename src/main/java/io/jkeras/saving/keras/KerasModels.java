@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.jkeras.config.KerasFormatException;
+import io.jkeras.layers.Layer;
+import io.jkeras.layers.Preprocessing;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.keras.hdf5.Hdf5;
@@ -17,7 +19,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Keras model files, both ways:
@@ -145,6 +150,7 @@ public final class KerasModels {
         Path inner = Path.of(file + "!/" + KerasArchive.WEIGHTS);
         try (HdfFile hdf = c.openWeights(inner)) {
           KerasWeights.load(m, hdf, inner);
+          loadAssets(m, c.assets, file);
           if (compile) {
             compile(m, root.get("compile_config"), file + ": compile_config");
             OptimizerWeights.readKeras3(m, hdf, inner);
@@ -307,15 +313,47 @@ public final class KerasModels {
     // the weights below carry Keras 2's hard_sigmoid, if any
     String config = model instanceof Sequential ? KerasJson.write((Sequential) model, false) : KerasJson.write(model);
     String metadata = metadata();
+    Map<String, byte[]> assets = saveAssets(model);
     atomicWrite(file, tmp -> {
       Path h5 = AtomicFiles.scratchFile(file);
       try {
         Hdf5.write(tree, h5);
-        KerasArchive.write(tmp, metadata, config, h5);
+        KerasArchive.write(tmp, metadata, config, h5, assets);
       } finally {
         Files.deleteIfExists(h5);
       }
     });
+  }
+
+  /**
+   * The asset files of the model's preprocessing layers, by path under {@code assets/}: Keras's
+   * saving_lib gives each layer the folder {@code layers/<per-class group name>} (the same names
+   * as in model.weights.h5), where {@code save_assets} writes (a vocabulary.txt).
+   */
+  private static Map<String, byte[]> saveAssets(Model model) {
+    Map<String, byte[]> r = new LinkedHashMap<>();
+    List<Layer<?>> layers = model.layers();
+    List<String> groups = KerasWeights.layerGroupNames(model, false);
+    for (int i = 0; i < layers.size(); i++) {
+      if (!(layers.get(i) instanceof Preprocessing p)) continue;
+      for (Map.Entry<String, byte[]> e : p.saveAssets().entrySet()) r.put("layers/" + groups.get(i) + "/" + e.getKey(), e.getValue());
+    }
+    return r;
+  }
+
+  /** Gives each preprocessing layer the asset files of its folder (Keras's load_assets). */
+  private static void loadAssets(Model model, Map<String, byte[]> assets, Path file) {
+    List<Layer<?>> layers = model.layers();
+    List<String> groups = KerasWeights.layerGroupNames(model, true);
+    for (int i = 0; i < layers.size(); i++) {
+      if (!(layers.get(i) instanceof Preprocessing p)) continue;
+      String prefix = "layers/" + groups.get(i) + "/";
+      Map<String, byte[]> mine = new LinkedHashMap<>();
+      for (Map.Entry<String, byte[]> e : assets.entrySet()) {
+        if (e.getKey().startsWith(prefix)) mine.put(e.getKey().substring(prefix.length()), e.getValue());
+      }
+      p.loadAssets(mine, file + "!/" + KerasArchive.ASSETS + prefix.substring(0, prefix.length() - 1));
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import io.jkeras.backend.Weight;
 import io.jkeras.config.KerasObjects;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.Preprocessing;
 import io.jkeras.models.ExportOptions;
 import io.jkeras.models.Functional;
 import io.jkeras.models.Model;
@@ -187,8 +188,10 @@ public final class SavedModelExporter {
     }
     if (!model.isBuilt()) model.build(declared.get(0));
     List<long[]> specs = new ArrayList<>();
-    for (long[] in : declared) {
-      long[] spec = in.clone();
+    for (int i = 0; i < declared.size(); i++) {
+      long[] spec = declared.get(i).clone();
+      // A preprocessing layer (TextVectorization...) runs in Java: the signature takes its output.
+      if (model.firstLayerOf(i) instanceof Preprocessing p) spec = model.firstLayerOf(i).computeOutputShape(spec);
       // A stateful model keeps its fixed batch size: its states are (batch, units) variables.
       if (!stateful) spec[0] = -1;
       specs.add(spec);
@@ -369,11 +372,20 @@ public final class SavedModelExporter {
     return keys;
   }
 
-  /** Each input's dtype ("float32", "int32", "int64"), in the model's input order. */
+  /**
+   * Each input's dtype ("float32", "int32", "int64"), in the model's input order. An input taken
+   * by a preprocessing layer is fed that layer's output: int64 ids (int mode), else float32 rows.
+   */
   private static List<String> inputDtypes(Model model) {
-    if (!(model instanceof Functional)) return List.of(model.inputDtype());
     List<String> r = new ArrayList<>();
-    for (KerasTensor t : ((Functional) model).inputs()) r.add(t.dtype() == null ? "float32" : t.dtype());
+    if (!(model instanceof Functional)) {
+      r.add(model.inputDtype());
+    } else {
+      for (KerasTensor t : ((Functional) model).inputs()) r.add(t.dtype() == null ? "float32" : t.dtype());
+    }
+    for (int i = 0; i < r.size(); i++) {
+      if (model.firstLayerOf(i) instanceof Preprocessing p) r.set(i, p.encodesIds() ? "int64" : "float32");
+    }
     return r;
   }
 
