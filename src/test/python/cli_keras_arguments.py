@@ -10,10 +10,13 @@ import keras
 
 CLASSES = {
     "layers": ["InputLayer", "Dense", "Activation", "Dropout", "Embedding", "Flatten", "Masking", "RepeatVector",
-               "LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed", "Add", "Subtract", "Multiply",
+               "LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "TimeDistributed", "Add", "Subtract", "Multiply",
                "Average", "Maximum", "Minimum", "Concatenate", "Dot", "BatchNormalization", "LayerNormalization",
                "UnitNormalization", "Reshape", "Permute", "SpatialDropout1D", "GaussianNoise", "GaussianDropout",
-               "ActivityRegularization", "Identity"],
+               "ActivityRegularization", "Identity", "Conv1D", "SeparableConv1D", "DepthwiseConv1D",
+               "Conv1DTranspose", "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D",
+               "GlobalAveragePooling1D", "Cropping1D", "ZeroPadding1D", "UpSampling1D", "MultiHeadAttention",
+               "Attention", "AdditiveAttention", "TextVectorization", "StringLookup", "IntegerLookup"],
     "optimizers": ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl"],
     "callbacks": ["EarlyStopping", "CSVLogger", "ModelCheckpoint", "ReduceLROnPlateau", "TerminateOnNaN"],
 }
