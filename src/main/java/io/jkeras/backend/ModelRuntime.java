@@ -3,6 +3,8 @@ package io.jkeras.backend;
 import io.jkeras.Keras;
 import io.jkeras.data.FloatArray;
 import io.jkeras.initializers.Initializer;
+import io.jkeras.utils.ResourceBudget;
+import io.jkeras.utils.ShapeMath;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +37,17 @@ public final class ModelRuntime implements AutoCloseable {
   private final Map<Weight, Placeholder<TFloat32>> assignInputs = new HashMap<>();
   private final Map<Weight, Op> assignOps = new HashMap<>();
   private boolean closed;
+  /**
+   * Where initial values and assignments are built: one sub-scope each, made once. TensorFlow
+   * Java's {@code withSubScope} walks every op of the graph to find the names in use, so a
+   * sub-scope per weight made building a model quadratic in its layers (3000 Dense layers:
+   * minutes); ops inside one scope get unique names from that scope's own counter.
+   */
+  private Ops initValues;
+  /** Weight elements and bytes of all variables created so far, for the {@link ResourceBudget}. */
+  private long params;
+  private long variableBytes;
+  private Ops assignScope;
   /** How many models use this runtime: models made from layers built in another model share its graph. */
   private int users = 1;
 
@@ -116,12 +129,14 @@ public final class ModelRuntime implements AutoCloseable {
             + Shapes.toString(shape));
       }
     }
+    reserve("weight " + scope + "/" + name, shape, true);
     // The op is named "layer.weight", not "layer/weight": the framework optimizers derive slot
     // names from it through Scope.withName, which refuses '/'.
     Ops initScope = tf.withInitScope();
     String opName = (scope + "." + name).replaceAll("[^A-Za-z0-9_.\\-]", "_");
     Variable<TFloat32> v = initScope.withName(opName).variable(Shape.of(shape), TFloat32.class);
-    initScope.assign(v, init.create(initScope.withSubScope(opName + "_init"), Keras.nextSeed()));
+    if (initValues == null) initValues = initScope.withSubScope("init");
+    initScope.assign(v, init.create(initValues, Keras.nextSeed()));
     Weight w = new Weight(this, name, scope + "/" + name, shape, trainable, v);
     weights.add(w);
     return w;
@@ -129,10 +144,36 @@ public final class ModelRuntime implements AutoCloseable {
 
   /** A non-trainable state variable (stateful RNN states), zero-initialized. */
   public Variable<TFloat32> createState(String scope, String name, long[] shape) {
-    Ops initScope = tf.withInitScope().withSubScope(scope);
-    Variable<TFloat32> v = initScope.withName(name).variable(Shape.of(shape), TFloat32.class);
-    initScope.assign(v, initScope.zeros(initScope.constant(shape), TFloat32.class));
+    checkOpen();
+    String what = "state " + scope + "/" + name;
+    ShapeMath.knownElements(shape, what);
+    reserve(what, shape, false);
+    // Named "layer.state_0" in the init scope, and filled rather than tf.zeros: a sub-scope, and
+    // tf.zeros (which makes one), walk the whole graph each time (see initValues).
+    Ops initScope = tf.withInitScope();
+    String opName = (scope + "." + name).replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    Variable<TFloat32> v = initScope.withName(opName).variable(Shape.of(shape), TFloat32.class);
+    initScope.assign(v, initScope.fill(initScope.constant(shape), initScope.constant(0f)));
     return v;
+  }
+
+  /**
+   * Checks a new variable against the {@link ResourceBudget} in force (its shape, then the
+   * model's parameters and bytes with it) before anything reaches TensorFlow, and counts it.
+   */
+  private synchronized void reserve(String what, long[] shape, boolean isWeight) {
+    ResourceBudget budget = ResourceBudget.current();
+    long n = budget.checkTensor(what, shape, Float.BYTES);
+    long newParams = isWeight ? ShapeMath.add(params, n, what) : params;
+    long newBytes = ShapeMath.add(variableBytes, n * Float.BYTES, what);
+    budget.checkModel(what, newParams, newBytes);
+    params = newParams;
+    variableBytes = newBytes;
+  }
+
+  /** The parameters (weight elements) created in this runtime so far. */
+  public synchronized long params() {
+    return params;
   }
 
   public List<Weight> weights() {
@@ -148,7 +189,8 @@ public final class ModelRuntime implements AutoCloseable {
   synchronized void write(Weight w, FloatArray value) {
     Placeholder<TFloat32> in = assignInputs.get(w);
     if (in == null) {
-      Ops s = tf.withSubScope("assign");
+      if (assignScope == null) assignScope = tf.withSubScope("assign");
+      Ops s = assignScope;
       in = s.placeholder(TFloat32.class, Placeholder.shape(Shape.of(w.shape())));
       assignOps.put(w, s.assign(w.variable(), in));
       assignInputs.put(w, in);

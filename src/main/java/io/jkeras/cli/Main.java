@@ -1,6 +1,7 @@
 package io.jkeras.cli;
 
 import io.jkeras.config.KerasFormatException;
+import io.jkeras.utils.ResourceLimitException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
@@ -55,6 +56,7 @@ public final class Main implements Runnable {
   }
 
   private static boolean isUsage(Throwable ex) {
-    return ex instanceof ConfigException || ex instanceof KerasFormatException || ex instanceof NoSuchFileException;
+    return ex instanceof ConfigException || ex instanceof KerasFormatException || ex instanceof NoSuchFileException
+        || ex instanceof ResourceLimitException;
   }
 }
