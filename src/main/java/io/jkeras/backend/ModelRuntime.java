@@ -47,6 +47,8 @@ public final class ModelRuntime implements AutoCloseable {
   /** Weight elements and bytes of all variables created so far, for the {@link ResourceBudget}. */
   private long params;
   private long variableBytes;
+  /** Counts changes to weight values (assignments, training), so that checks of them run once per change. */
+  private volatile long weightsVersion;
   private Ops assignScope;
   /** How many models use this runtime: models made from layers built in another model share its graph. */
   private int users = 1;
@@ -171,6 +173,16 @@ public final class ModelRuntime implements AutoCloseable {
     variableBytes = newBytes;
   }
 
+  /** A number that changes whenever weight values may have changed (see {@link #markWeightsChanged}). */
+  public long weightsVersion() {
+    return weightsVersion;
+  }
+
+  /** Training (or anything else that updates variables inside the graph) calls this. */
+  public synchronized void markWeightsChanged() {
+    weightsVersion++;
+  }
+
   /** The parameters (weight elements) created in this runtime so far. */
   public synchronized long params() {
     return params;
@@ -198,6 +210,7 @@ public final class ModelRuntime implements AutoCloseable {
     try (TFloat32 t = TFloat32.tensorOf(Shape.of(w.shape()), DataBuffers.of(value.data(), true, false))) {
       session().runner().feed(in, t).addTarget(assignOps.get(w)).run();
     }
+    weightsVersion++;
   }
 
   /** Runs {@code ops} as targets (state resets and the like). */
