@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -190,6 +191,28 @@ public final class ModelRuntime implements AutoCloseable {
 
   public List<Weight> weights() {
     return Collections.unmodifiableList(weights);
+  }
+
+  /**
+   * Calls {@code each} with the current value of every weight in {@code ws}, fetching them in
+   * few session runs (up to 256 MiB at a time) rather than one run per weight.
+   */
+  public void readEach(List<Weight> ws, java.util.function.BiConsumer<Weight, FloatArray> each) {
+    int from = 0;
+    while (from < ws.size()) {
+      Session.Runner r = session().runner();
+      long bytes = 0;
+      int to = from;
+      while (to < ws.size() && (to == from || bytes + ws.get(to).size() * Float.BYTES <= (256L << 20))) {
+        bytes += ws.get(to).size() * Float.BYTES;
+        r.fetch(ws.get(to).variable());
+        to++;
+      }
+      try (Result result = r.run()) {
+        for (int i = from; i < to; i++) each.accept(ws.get(i), FloatArray.fromTensor((TFloat32) result.get(i - from)));
+      }
+      from = to;
+    }
   }
 
   FloatArray read(Weight w) {

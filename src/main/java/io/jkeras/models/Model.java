@@ -539,10 +539,10 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     long version = runtime().weightsVersion();
     if (version != finiteCheckedVersion) {
       List<String> w = new ArrayList<>();
-      for (Weight weight : weights()) {
-        String p = NonFinite.describe("weight " + weight.path(), weight.value());
+      runtime().readEach(weights(), (weight, value) -> {
+        String p = NonFinite.describe("weight " + weight.path(), value);
         if (p != null) w.add(p.replaceFirst(" \\(first at sample \\d+\\)$", ""));
-      }
+      });
       weightProblems = w;
       finiteCheckedVersion = version;
     }

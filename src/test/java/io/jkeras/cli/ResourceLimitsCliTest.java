@@ -8,6 +8,7 @@ import io.jkeras.data.FloatArray;
 import io.jkeras.data.Npy;
 import io.jkeras.layers.Dense;
 import io.jkeras.models.Sequential;
+import io.jkeras.saving.keras.hdf5.Hdf5;
 import io.jkeras.testing.ForkedCli;
 import io.jkeras.testing.KerasPython;
 import java.io.ByteArrayOutputStream;
@@ -70,6 +71,11 @@ class ResourceLimitsCliTest {
       m.save(dir.resolve("small.keras"));
     }
     replaceConfig(dir.resolve("small.keras"), dir.resolve("lstm_max.keras"), sequential("[null, 3, 1]", layer("LSTM", "2147483647")));
+    // a Keras 2 .h5 model whose model_config asks for a SimpleRNN of 1.6e9 units
+    Hdf5.Tree h5 = new Hdf5.Tree().attribute("model_config", sequential("[null, 3, 1]", layer("SimpleRNN", "1.6e9")))
+        .attribute("keras_version", "2.15.0").attribute("backend", "tensorflow");
+    h5.group("model_weights");
+    Hdf5.write(h5, dir.resolve("rnn_16e9.h5"));
   }
 
   static void replaceConfig(Path from, Path to, String config) throws Exception {
@@ -100,6 +106,8 @@ class ResourceLimitsCliTest {
     refused(ForkedCli.run(dir, 120, "predict", "LSTM_16e9.json", "--input", "x3.npy"), "layer big (LSTM", "units=1600000000");
     refused(ForkedCli.run(dir, 120, "inspect", "GRU_16e9.json"), "layer big (GRU", "units=1600000000");
     refused(ForkedCli.run(dir, 120, "inspect", "lstm_max.keras"), "lstm_max.keras", "layer big (LSTM", "units=2147483647");
+    refused(ForkedCli.run(dir, 120, "predict", "rnn_16e9.h5", "--input", "x3.npy"), "rnn_16e9.h5", "layer big (SimpleRNN",
+        "units=1600000000");
   }
 
   @Test
@@ -119,7 +127,7 @@ class ResourceLimitsCliTest {
     assertTrue(ok.out.contains("400,000,000"), ok.toString());
     ForkedCli sys = ForkedCli.run(dir, 120, List.of("-Djkeras.maxParams=1000"), "inspect", "small.json");
     assertEquals(0, sys.code, sys.toString());
-    refused(ForkedCli.run(dir, 120, "inspect", "small.json", "--max-params", "5"), "8 parameters", "--max-params");
+    refused(ForkedCli.run(dir, 120, "inspect", "small.json", "--max-params", "5"), "6 parameters", "--max-params");
   }
 
   @Test
