@@ -54,8 +54,9 @@ public final class BlockLstm {
       Operand<TFloat32> bias, Operand<TFloat32> h0, Operand<TFloat32> c0, int steps, int units, boolean needSequence) {
     if (!available()) throw new IllegalStateException("the gradient of " + OP + " could not be registered");
     Operand<TFloat32> w = tf.concat(List.of(kernel, recurrentKernel), tf.constant(0));
-    Operand<TFloat32> noPeephole = tf.zeros(tf.constant(new long[] {units}), TFloat32.class);
-    Operand<TFloat32> b = bias != null ? bias : tf.zeros(tf.constant(new long[] {4L * units}), TFloat32.class);
+    // tf.fill, not tf.zeros: tf.zeros makes a sub-scope, which walks the whole graph (ModelRuntime.initValues).
+    Operand<TFloat32> noPeephole = tf.fill(tf.constant(new long[] {units}), tf.constant(0f));
+    Operand<TFloat32> b = bias != null ? bias : tf.fill(tf.constant(new long[] {4L * units}), tf.constant(0f));
     Operand<TFloat32> timeMajor = tf.linalg.transpose(x, tf.constant(new int[] {1, 0, 2}));
     GraphOperation op = (GraphOperation) tf.scope().opBuilder(OP, OP)
         // seq_len_max is a constant: the gradient reads the number of steps from it.

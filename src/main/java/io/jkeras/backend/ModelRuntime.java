@@ -3,6 +3,8 @@ package io.jkeras.backend;
 import io.jkeras.Keras;
 import io.jkeras.data.FloatArray;
 import io.jkeras.initializers.Initializer;
+import io.jkeras.utils.ResourceBudget;
+import io.jkeras.utils.ShapeMath;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -35,6 +38,19 @@ public final class ModelRuntime implements AutoCloseable {
   private final Map<Weight, Placeholder<TFloat32>> assignInputs = new HashMap<>();
   private final Map<Weight, Op> assignOps = new HashMap<>();
   private boolean closed;
+  /**
+   * Where initial values and assignments are built: one sub-scope each, made once. TensorFlow
+   * Java's {@code withSubScope} walks every op of the graph to find the names in use, so a
+   * sub-scope per weight made building a model quadratic in its layers (3000 Dense layers:
+   * minutes); ops inside one scope get unique names from that scope's own counter.
+   */
+  private Ops initValues;
+  /** Weight elements and bytes of all variables created so far, for the {@link ResourceBudget}. */
+  private long params;
+  private long variableBytes;
+  /** Counts changes to weight values (assignments, training), so that checks of them run once per change. */
+  private volatile long weightsVersion;
+  private Ops assignScope;
   /** How many models use this runtime: models made from layers built in another model share its graph. */
   private int users = 1;
 
@@ -116,12 +132,14 @@ public final class ModelRuntime implements AutoCloseable {
             + Shapes.toString(shape));
       }
     }
+    reserve("weight " + scope + "/" + name, shape, true);
     // The op is named "layer.weight", not "layer/weight": the framework optimizers derive slot
     // names from it through Scope.withName, which refuses '/'.
     Ops initScope = tf.withInitScope();
     String opName = (scope + "." + name).replaceAll("[^A-Za-z0-9_.\\-]", "_");
     Variable<TFloat32> v = initScope.withName(opName).variable(Shape.of(shape), TFloat32.class);
-    initScope.assign(v, init.create(initScope.withSubScope(opName + "_init"), Keras.nextSeed()));
+    if (initValues == null) initValues = initScope.withSubScope("init");
+    initScope.assign(v, init.create(initValues, Keras.nextSeed()));
     Weight w = new Weight(this, name, scope + "/" + name, shape, trainable, v);
     weights.add(w);
     return w;
@@ -129,14 +147,72 @@ public final class ModelRuntime implements AutoCloseable {
 
   /** A non-trainable state variable (stateful RNN states), zero-initialized. */
   public Variable<TFloat32> createState(String scope, String name, long[] shape) {
-    Ops initScope = tf.withInitScope().withSubScope(scope);
-    Variable<TFloat32> v = initScope.withName(name).variable(Shape.of(shape), TFloat32.class);
-    initScope.assign(v, initScope.zeros(initScope.constant(shape), TFloat32.class));
+    checkOpen();
+    String what = "state " + scope + "/" + name;
+    ShapeMath.knownElements(shape, what);
+    reserve(what, shape, false);
+    // Named "layer.state_0" in the init scope, and filled rather than tf.zeros: a sub-scope, and
+    // tf.zeros (which makes one), walk the whole graph each time (see initValues).
+    Ops initScope = tf.withInitScope();
+    String opName = (scope + "." + name).replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    Variable<TFloat32> v = initScope.withName(opName).variable(Shape.of(shape), TFloat32.class);
+    initScope.assign(v, initScope.fill(initScope.constant(shape), initScope.constant(0f)));
     return v;
+  }
+
+  /**
+   * Checks a new variable against the {@link ResourceBudget} in force (its shape, then the
+   * model's parameters and bytes with it) before anything reaches TensorFlow, and counts it.
+   */
+  private synchronized void reserve(String what, long[] shape, boolean isWeight) {
+    ResourceBudget budget = ResourceBudget.current();
+    long n = budget.checkTensor(what, shape, Float.BYTES);
+    long newParams = isWeight ? ShapeMath.add(params, n, what) : params;
+    long newBytes = ShapeMath.add(variableBytes, n * Float.BYTES, what);
+    budget.checkModel(what, newParams, newBytes);
+    params = newParams;
+    variableBytes = newBytes;
+  }
+
+  /** A number that changes whenever weight values may have changed (see {@link #markWeightsChanged}). */
+  public long weightsVersion() {
+    return weightsVersion;
+  }
+
+  /** Training (or anything else that updates variables inside the graph) calls this. */
+  public synchronized void markWeightsChanged() {
+    weightsVersion++;
+  }
+
+  /** The parameters (weight elements) created in this runtime so far. */
+  public synchronized long params() {
+    return params;
   }
 
   public List<Weight> weights() {
     return Collections.unmodifiableList(weights);
+  }
+
+  /**
+   * Calls {@code each} with the current value of every weight in {@code ws}, fetching them in
+   * few session runs (up to 256 MiB at a time) rather than one run per weight.
+   */
+  public void readEach(List<Weight> ws, java.util.function.BiConsumer<Weight, FloatArray> each) {
+    int from = 0;
+    while (from < ws.size()) {
+      Session.Runner r = session().runner();
+      long bytes = 0;
+      int to = from;
+      while (to < ws.size() && (to == from || bytes + ws.get(to).size() * Float.BYTES <= (256L << 20))) {
+        bytes += ws.get(to).size() * Float.BYTES;
+        r.fetch(ws.get(to).variable());
+        to++;
+      }
+      try (Result result = r.run()) {
+        for (int i = from; i < to; i++) each.accept(ws.get(i), FloatArray.fromTensor((TFloat32) result.get(i - from)));
+      }
+      from = to;
+    }
   }
 
   FloatArray read(Weight w) {
@@ -148,7 +224,8 @@ public final class ModelRuntime implements AutoCloseable {
   synchronized void write(Weight w, FloatArray value) {
     Placeholder<TFloat32> in = assignInputs.get(w);
     if (in == null) {
-      Ops s = tf.withSubScope("assign");
+      if (assignScope == null) assignScope = tf.withSubScope("assign");
+      Ops s = assignScope;
       in = s.placeholder(TFloat32.class, Placeholder.shape(Shape.of(w.shape())));
       assignOps.put(w, s.assign(w.variable(), in));
       assignInputs.put(w, in);
@@ -156,6 +233,7 @@ public final class ModelRuntime implements AutoCloseable {
     try (TFloat32 t = TFloat32.tensorOf(Shape.of(w.shape()), DataBuffers.of(value.data(), true, false))) {
       session().runner().feed(in, t).addTarget(assignOps.get(w)).run();
     }
+    weightsVersion++;
   }
 
   /** Runs {@code ops} as targets (state resets and the like). */

@@ -41,8 +41,16 @@ final class ModelLoader {
       throw new ConfigException("--weights goes with a .json config"
           + (Files.isDirectory(path) ? ", not with the model directory " + path : "; " + path + " holds its own weights"));
     }
+    lastOpened = path;
     return SavingApi.loadModel(path, weights);
   }
+
+  /**
+   * The model file this command opened last, or null: a model that builds after it is opened
+   * (a Sequential read from a config) can still be refused by the resource budget, and the
+   * error message names the file ({@link Main}).
+   */
+  static volatile Path lastOpened;
 
   /** "a Functional model with inputs (a, b) and outputs (x, y)", for messages. */
   static String describe(Model m) {

@@ -7,6 +7,7 @@ import io.jkeras.data.Npy;
 import io.jkeras.data.Npz;
 import io.jkeras.models.ExportOptions;
 import io.jkeras.models.Model;
+import io.jkeras.models.NonFinite;
 import io.jkeras.saving.savedmodel.SavedModel;
 import io.jkeras.saving.savedmodel.SavedModelExporter;
 import io.jkeras.utils.Shapes;
@@ -68,6 +69,10 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--vocabulary", paramLabel = "FILE", description = "labels for --decode/--top-k: a data.json, or a text file with one label per line")
   Path vocabularyFile;
 
+  @Option(names = "--strict-finite",
+      description = "fail (exit 1) when an input or a weight holds NaN or infinite values; by default predict warns on standard error and goes on")
+  boolean strictFinite;
+
   /** The first input file, for messages. */
   private Path firstInput;
 
@@ -128,6 +133,7 @@ final class PredictCommand implements Callable<Integer> {
   private Map<String, FloatArray> runKeras(Map<String, Object> named) {
     if (signature != null) throw new ConfigException("--signature applies to SavedModels; " + model + " is a Keras model");
     try (Model m = ModelLoader.openModel(model, weights)) {
+      if (strictFinite) m.nonFinitePolicy(NonFinite.Policy.FAIL);
       if (m.inputCount() > 1) return runSeveral(m, named);
       if (named.size() != 1) throw new ConfigException("a Keras model takes one input, got " + named.keySet());
       FloatArray x = reshape(array(named.values().iterator().next()));
@@ -202,6 +208,7 @@ final class PredictCommand implements Callable<Integer> {
 
   private Map<String, FloatArray> runSavedModel(Map<String, Object> named) {
     try (SavedModel sm = SavedModel.load(model)) {
+      if (strictFinite) sm.nonFinitePolicy(NonFinite.Policy.FAIL);
       SavedModel.Signature sig = signature == null ? sm.defaultSignature() : sm.signature(signature);
       Map<String, Object> feeds = new LinkedHashMap<>();
       if (named.containsKey("")) {

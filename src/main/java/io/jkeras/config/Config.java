@@ -11,6 +11,8 @@ import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
 import io.jkeras.regularizers.Regularizer;
 import io.jkeras.regularizers.Regularizers;
+import io.jkeras.utils.ResourceLimitException;
+import io.jkeras.utils.ShapeMath;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -156,6 +158,11 @@ public final class Config {
       if (d.isNull()) r[i] = -1;
       else if (d.isIntegralNumber() && d.asLong() >= 0) r[i] = d.asLong();
       else throw error(key, "dimensions that are non-negative integers or null", v);
+    }
+    try {
+      ShapeMath.elements(r, "shape"); // TensorFlow aborts the process on a shape whose size overflows
+    } catch (ResourceLimitException e) {
+      throw new KerasFormatException(path + "." + key + ": " + v + " has more elements than a 64-bit count holds");
     }
     return r;
   }

@@ -26,8 +26,8 @@ public final class ArrayFiles {
   public static FloatArray read(Path path) throws IOException {
     if (!Files.isRegularFile(path)) throw new IllegalArgumentException(path + ": no such file");
     String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".npy")) return Npy.read(path); // its messages name the file
     try {
-      if (name.endsWith(".npy")) return Npy.read(path);
       if (name.endsWith(".json")) return fromJson(JSON.readTree(path.toFile()));
       if (name.endsWith(".csv")) return readCsv(path);
     } catch (IllegalArgumentException e) {

@@ -1,6 +1,9 @@
 package io.jkeras.data;
 
 import io.jkeras.utils.AtomicFiles;
+import io.jkeras.utils.ResourceBudget;
+import io.jkeras.utils.ResourceLimitException;
+import io.jkeras.utils.ShapeMath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -23,12 +26,25 @@ public final class Npy {
   private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
+  private static final java.util.Set<String> SUPPORTED = java.util.Set.of("f4", "f8", "i1", "u1", "b1", "i2", "i4", "i8");
+
   private Npy() {}
 
   public static FloatArray read(Path path) throws IOException {
-    byte[] bytes = Files.readAllBytes(path);
     try {
-      return read(bytes);
+      // an .npy is at most a header and its data (float64: twice the float32 budget)
+      long size = Files.size(path);
+      long most = ShapeMath.add(ShapeMath.multiply(ResourceBudget.current().maxTensorBytes(), 2, "the file"), 1 << 20, "the file");
+      if (size > most) {
+        throw new ResourceLimitException("the file is " + ResourceBudget.describeBytes(size) + ", more than an array within the "
+            + ResourceBudget.describeBytes(ResourceBudget.current().maxTensorBytes()) + " one tensor may have can take"
+            + " (raise it with -Djkeras.maxTensorBytes=N, --max-tensor-bytes N on the command line, or ResourceBudget in Java)");
+      }
+      return read(Files.readAllBytes(path));
+    } catch (ResourceLimitException e) {
+      ResourceLimitException r = new ResourceLimitException(path + ": " + e.getMessage());
+      r.initCause(e);
+      throw r;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
     }
@@ -61,21 +77,36 @@ public final class Npy {
     if (f.group(1).equals("True")) throw new IllegalArgumentException("Fortran-order .npy arrays are not supported");
     List<Long> dims = new ArrayList<>();
     for (String part : s.group(1).split(",")) {
-      if (!part.trim().isEmpty()) dims.add(Long.parseLong(part.trim()));
+      if (part.trim().isEmpty()) continue;
+      long dim;
+      try {
+        dim = Long.parseLong(part.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("the header's shape (" + s.group(1) + ") has a dimension that is not an integer: '"
+            + part.trim() + "'");
+      }
+      if (dim < 0) throw new IllegalArgumentException("the header's shape (" + s.group(1) + ") has a negative dimension " + dim);
+      dims.add(dim);
     }
     long[] shape = dims.isEmpty() ? new long[] {1} : dims.stream().mapToLong(Long::longValue).toArray();
-    long count = 1;
-    for (long x : shape) count *= x;
     String descr = d.group(1);
     ByteOrder order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-    String type = descr.substring(descr.charAt(0) == '<' || descr.charAt(0) == '>' || descr.charAt(0) == '|' || descr.charAt(0) == '=' ? 1 : 0);
+    String type = descr.isEmpty() ? "" : descr.substring(descr.charAt(0) == '<' || descr.charAt(0) == '>' || descr.charAt(0) == '|' || descr.charAt(0) == '=' ? 1 : 0);
+    if (!SUPPORTED.contains(type)) {
+      throw new IllegalArgumentException("unsupported .npy dtype '" + descr + "'" + (type.startsWith("O") ? " (Python objects)" : "")
+          + "; numbers only: float32/64, int8/16/32/64, uint8, bool");
+    }
     int size = Integer.parseInt(type.substring(1));
+    // checked before anything is allocated: the shape's size, then the budget for one array (as float32)
+    long count = ResourceBudget.current().checkTensor("the array", shape, Float.BYTES);
+    long needed = ShapeMath.multiply(count, size, "the array's bytes");
     int start = offset + headerLen;
-    if ((long) start + count * size > bytes.length) {
-      throw new IllegalArgumentException("truncated .npy data: shape " + dims + " needs " + count * size + " bytes");
+    if (needed > bytes.length - (long) start) {
+      throw new IllegalArgumentException("truncated .npy data: shape " + dims + " needs " + needed + " bytes, the file has "
+          + (bytes.length - start));
     }
     ByteBuffer data = ByteBuffer.wrap(bytes, start, bytes.length - start).slice().order(order);
-    float[] out = new float[Math.toIntExact(count)];
+    float[] out = new float[ShapeMath.toIntSize(count, "the array")];
     for (int i = 0; i < out.length; i++) {
       switch (type) {
         case "f4": out[i] = data.getFloat(i * 4); break;

@@ -6,11 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.framework.initializers.Constant;
 import org.tensorflow.framework.initializers.Identity;
-import org.tensorflow.framework.initializers.Ones;
 import org.tensorflow.framework.initializers.RandomNormal;
 import org.tensorflow.framework.initializers.RandomUniform;
 import org.tensorflow.framework.initializers.TruncatedNormal;
-import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.types.TFloat32;
 
 /** The Keras initializers by name ("glorot_uniform") or by class name and config. */
@@ -113,8 +111,11 @@ public final class Initializers {
       case "LecunUniform": return (c, s, shape) -> new KerasVarianceScaling(1, Mode.FAN_IN, Distribution.UNIFORM, s, shape);
       case "LecunNormal": return (c, s, shape) -> new KerasVarianceScaling(1, Mode.FAN_IN, Distribution.TRUNCATED_NORMAL, s, shape);
       case "Orthogonal": return (c, s, shape) -> new OrthogonalFix(num(c, "gain"), s, shape);
-      case "Zeros": return (c, s, shape) -> new Zeros<TFloat32>();
-      case "Ones": return (c, s, shape) -> new Ones<TFloat32>();
+      // One Fill op: the framework's Zeros and Ones call tf.zeros / tf.ones, which make a
+      // sub-scope, and TensorFlow Java walks every op of the graph for each sub-scope (building
+      // 3000 layers took minutes).
+      case "Zeros": return (c, s, shape) -> filled(0f);
+      case "Ones": return (c, s, shape) -> filled(1f);
       case "Constant": return (c, s, shape) -> new Constant<TFloat32>(num(c, "value"));
       case "RandomNormal": return (c, s, shape) -> new RandomNormal<TFloat32>(num(c, "mean"), num(c, "stddev"), s);
       case "TruncatedNormal": return (c, s, shape) -> new TruncatedNormal<TFloat32>(num(c, "mean"), num(c, "stddev"), s);
@@ -124,6 +125,10 @@ public final class Initializers {
         return (c, s, shape) -> new KerasVarianceScaling(num(c, "scale"), mode(c.get("mode")), distribution(c.get("distribution")), s, shape);
       default: throw new IllegalStateException(cls);
     }
+  }
+
+  private static org.tensorflow.framework.initializers.Initializer<TFloat32> filled(float value) {
+    return (tf, dims, type) -> tf.fill(dims, tf.constant(value));
   }
 
   private static Mode mode(Object m) {

@@ -9,6 +9,7 @@ import io.jkeras.backend.Weight;
 import io.jkeras.config.Config;
 import io.jkeras.data.FloatArray;
 import io.jkeras.layers.LayerArguments.Kind;
+import io.jkeras.utils.ResourceLimitException;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -98,6 +99,10 @@ public final class GRU extends RNN<GRU> {
 
   @Override
   protected void buildCell(long inputDim) {
+    if (3L * units > Integer.MAX_VALUE) {
+      // the gate slices index with int32 (see biasRow): 3 x units must fit
+      throw new ResourceLimitException("units: 3 x " + units + " gate columns exceed 2^31-1, the most a GRU's int32 slices can index");
+    }
     addKernel(inputDim, 3L * units);
     addRecurrentKernel(units, 3L * units);
     if (useBias) {

@@ -109,7 +109,7 @@ public final class LSTM extends RNN<LSTM> {
         // bias_initializer for i, ones for f, bias_initializer for c and o.
         bias = runtime().createWeight(name(), "bias", new long[] {4L * units}, (tf, seed) -> tf.concat(List.of(
             biasInitializer.call(tf, new long[] {units}, seed),
-            tf.ones(tf.constant(new long[] {units}), TFloat32.class),
+            tf.fill(tf.constant(new long[] {units}), tf.constant(1f)), // not tf.ones, which walks the graph (a sub-scope)
             biasInitializer.call(tf, new long[] {2L * units}, seed + 1)), tf.constant(0)), true);
         bias.setRegularizer(biasRegularizer);
         bias.setConstraint(biasConstraint);

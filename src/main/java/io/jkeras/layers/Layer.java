@@ -15,6 +15,8 @@ import io.jkeras.data.FloatArray;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
 import io.jkeras.utils.Names;
+import io.jkeras.utils.ResourceBudget;
+import io.jkeras.utils.ResourceLimitException;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -123,8 +125,45 @@ public abstract class Layer<L extends Layer<L>> {
     if (isBuilt()) return;
     this.runtime = runtime;
     checkInputShape(inputShape);
-    build(inputShape);
+    try {
+      build(inputShape);
+    } catch (ResourceLimitException e) {
+      throw limitError(e);
+    }
     this.builtInputShape = inputShape.clone();
+  }
+
+  /**
+   * {@code e} (a weight or shape refused by the {@link ResourceBudget} or by overflow) with this
+   * layer's name, class and size arguments in front: "layer lstm (LSTM, units=2147483647): ...".
+   */
+  protected final ResourceLimitException limitError(ResourceLimitException e) {
+    String prefix = "layer " + name() + " (" + className();
+    if (e.getMessage() != null && e.getMessage().startsWith("layer ")) return e; // a wrapped layer already named itself
+    StringBuilder sizes = new StringBuilder();
+    try {
+      for (Map.Entry<String, Object> c : getConfig().entrySet()) {
+        Object v = c.getValue();
+        if ((v instanceof Integer || v instanceof Long) && !c.getKey().equals("seed")) sizes.append(", ").append(c.getKey()).append('=').append(v);
+      }
+    } catch (RuntimeException ignored) {
+      // the config is only for the message
+    }
+    ResourceLimitException r = new ResourceLimitException(prefix + sizes + "): " + e.getMessage());
+    r.initCause(e);
+    return r;
+  }
+
+  /**
+   * Checks the shapes this layer computes before they reach TensorFlow: no dimension below -1,
+   * one sample's elements within a 64-bit count and the {@link ResourceBudget}'s bytes per tensor.
+   */
+  public final void checkShapeSize(String what, long[] shape) {
+    try {
+      ResourceBudget.current().checkTensor("one sample of its " + what, Shapes.withBatch(-1, Shapes.dropBatch(shape)), Float.BYTES);
+    } catch (ResourceLimitException e) {
+      throw limitError(e);
+    }
   }
 
   /** Validates the input rank/dims before anything reaches TensorFlow; throws naming the layer. */
@@ -461,6 +500,7 @@ public abstract class Layer<L extends Layer<L>> {
     for (KerasTensor t : node.inputs()) shapes.add(t.shape());
     checkInputShapes(shapes);
     List<long[]> outShapes = computeOutputShapes(shapes);
+    for (long[] o : outShapes) checkShapeSize("output", o);
     for (int i = 0; i < outShapes.size(); i++) node.addOutput(new KerasTensor(outShapes.get(i), "float32", node, i));
     inboundNodes.add(node);
     return node;
@@ -501,6 +541,7 @@ public abstract class Layer<L extends Layer<L>> {
   /** Starts a graph: the input layer's own node (no inputs, one output). */
   final KerasTensor inputNode(long[] batchShape, String dtype) {
     if (!inboundNodes.isEmpty()) return inboundNodes.get(0).outputs().get(0);
+    if (batchShape.length > 0) checkShapeSize("input", batchShape);
     Node node = new Node(this, 0, List.of(), Map.of());
     node.addOutput(new KerasTensor(batchShape, dtype, node, 0));
     inboundNodes.add(node);
@@ -516,7 +557,11 @@ public abstract class Layer<L extends Layer<L>> {
     if (isBuilt()) return;
     this.runtime = runtime;
     checkInputShapes(inputShapes);
-    buildMulti(inputShapes);
+    try {
+      buildMulti(inputShapes);
+    } catch (ResourceLimitException e) {
+      throw limitError(e);
+    }
     List<long[]> copy = new ArrayList<>();
     for (long[] s : inputShapes) copy.add(s.clone());
     this.builtInputShapes = copy;

@@ -8,6 +8,7 @@ import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Node;
 import io.jkeras.utils.Shapes;
+import io.jkeras.utils.ResourceBudget;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -60,6 +61,7 @@ public class Functional extends Model {
       inputLayers.add((InputLayer) t.layer());
     }
     mapGraph();
+    ResourceBudget.current().checkLayers("model " + name, layers.size());
     // Layers already built in another model keep their weights there: this model shares that
     // model's graph and session, so both compute with the same weights (Keras's shared layers).
     ModelRuntime shared = null;

@@ -21,6 +21,8 @@ import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.OptimizerState;
 import io.jkeras.optimizers.Optimizers;
 import io.jkeras.models.ExportOptions;
+import io.jkeras.utils.ResourceBudget;
+import io.jkeras.utils.ShapeMath;
 import io.jkeras.utils.Shapes;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -324,6 +326,14 @@ public abstract class Model implements AutoCloseable, CallbackModel {
   /** Keras's {@code fit}. Returns the History of per-epoch logs. */
   public History fit(Object x, Object y, FitOptions options) {
     InputChecks.Data data = checks.inputsAndTargets("fit", x, y);
+    try {
+      return fitArrays(data, options);
+    } finally {
+      if (isBuilt()) runtime().markWeightsChanged(); // training changed the weights: predict checks them again
+    }
+  }
+
+  private History fitArrays(InputChecks.Data data, FitOptions options) {
     List<FloatArray> xa = data.xs();
     List<FloatArray> ya = data.ys();
     List<FloatArray> vx = null;
@@ -471,15 +481,21 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     List<FloatArray> xa = checks.inputs(x);
     int n = xa.get(0).length();
     int bs = checks.batchSize(batchSize, n, "predict");
-    GraphFunction f = functions.get(GraphFunction.Kind.PREDICT, xa, null);
     List<long[]> in = new ArrayList<>();
     for (FloatArray a : xa) in.add(Shapes.withBatch(n, Shapes.dropBatch(a.shape())));
     List<long[]> outShapes = computeOutputShapes(in);
-    List<float[]> outs = new ArrayList<>();
-    for (long[] s : outShapes) {
+    // the outputs are allocated whole: checked against the budget before the graph is even built
+    List<Integer> outSizes = new ArrayList<>();
+    for (int o = 0; o < outShapes.size(); o++) {
+      long[] s = outShapes.get(o);
       s[0] = n;
-      outs.add(new float[Math.toIntExact(Shapes.product(s))]);
+      String what = "predict on model " + name() + ": output " + (outShapes.size() == 1 ? "" : o + " ") + "for " + n + " samples";
+      outSizes.add(ShapeMath.toIntSize(ResourceBudget.current().checkTensor(what, s, Float.BYTES), what));
     }
+    checkFinite(xa);
+    GraphFunction f = functions.get(GraphFunction.Kind.PREDICT, xa, null);
+    List<float[]> outs = new ArrayList<>();
+    for (int size : outSizes) outs.add(new float[size]);
     for (int from = 0; from < n; from += bs) {
       int to = Math.min(n, from + bs);
       try (Batches.Batch b = Batches.Batch.slice(xa, List.of(), from, to)) {
@@ -495,9 +511,50 @@ public abstract class Model implements AutoCloseable, CallbackModel {
     return r;
   }
 
+  // ----- non-finite values (NonFinite) -----
+
+  private NonFinite.Policy nonFinitePolicy = NonFinite.Policy.fromSystemProperty();
+  private long finiteCheckedVersion = -1;
+  private List<String> weightProblems = List.of();
+
+  /** What predict does about NaN/infinite inputs and weights (default: warn, or {@code -Djkeras.nonFinite}). */
+  public Model nonFinitePolicy(NonFinite.Policy policy) {
+    if (policy == null) throw new IllegalArgumentException("policy is null");
+    this.nonFinitePolicy = policy;
+    return this;
+  }
+
+  public NonFinite.Policy nonFinitePolicy() {
+    return nonFinitePolicy;
+  }
+
+  /** Applies the policy to the inputs and (once per change of their values) the weights. */
+  private void checkFinite(List<FloatArray> xa) {
+    if (nonFinitePolicy == NonFinite.Policy.IGNORE) return;
+    List<String> problems = new ArrayList<>();
+    List<String> names = inputNames();
+    for (int i = 0; i < xa.size(); i++) {
+      String label = xa.size() == 1 ? "the input" : "input '" + (i < names.size() ? names.get(i) : String.valueOf(i)) + "'";
+      problems.add(NonFinite.describe(label, xa.get(i)));
+    }
+    long version = runtime().weightsVersion();
+    if (version != finiteCheckedVersion) {
+      List<String> w = new ArrayList<>();
+      runtime().readEach(weights(), (weight, value) -> {
+        String p = NonFinite.describe("weight " + weight.path(), value);
+        if (p != null) w.add(p.replaceFirst(" \\(first at sample \\d+\\)$", ""));
+      });
+      weightProblems = w;
+      finiteCheckedVersion = version;
+    }
+    problems.addAll(weightProblems);
+    NonFinite.report(nonFinitePolicy, "predict on model " + name(), problems);
+  }
+
   /** Keras's {@code train_on_batch}: one update on exactly these samples; returns the logs. */
   public Map<String, Double> trainOnBatch(Object x, Object y) {
     InputChecks.Data data = checks.inputsAndTargets("trainOnBatch", x, y);
+    if (isBuilt()) runtime().markWeightsChanged();
     List<FloatArray> xa = data.xs();
     List<FloatArray> ya = data.ys();
     int n = xa.get(0).length();

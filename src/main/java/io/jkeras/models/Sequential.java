@@ -12,6 +12,7 @@ import io.jkeras.layers.RNN;
 import io.jkeras.utils.Shapes;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import io.jkeras.utils.ResourceBudget;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -75,6 +76,7 @@ public class Sequential extends Model {
     if (layers.isEmpty() && inputBatchShape == null && layer.batchInputShape() != null) {
       inputBatchShape = layer.batchInputShape();
     }
+    ResourceBudget.current().checkLayers("model " + name(), layers.size() + 1L);
     layers.add(layer);
     return this;
   }
@@ -155,7 +157,10 @@ public class Sequential extends Model {
   @Override
   public long[] computeOutputShape(long[] batchInputShape) {
     long[] shape = batchInputShape;
-    for (Layer<?> l : layers) shape = l.computeOutputShape(shape);
+    for (Layer<?> l : layers) {
+      shape = l.computeOutputShape(shape);
+      l.checkShapeSize("output", shape);
+    }
     return shape;
   }
 

@@ -2,10 +2,12 @@ package io.jkeras.saving;
 
 import io.jkeras.config.KerasFormatException;
 import io.jkeras.models.Model;
+import io.jkeras.models.Sequential;
 import io.jkeras.saving.keras.KerasJson;
 import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.savedmodel.SavedModelImport;
 import io.jkeras.utils.AtomicFiles;
+import io.jkeras.utils.ResourceLimitException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -36,6 +38,38 @@ public final class SavingApi {
   public static Model loadModel(Path path, Path weights) {
     // a model directory whose save was killed between its two renames is brought back first
     if (!Files.exists(path)) AtomicFiles.recover(path);
+    try {
+      Model m = open(path, weights);
+      checkShapes(m);
+      return m;
+    } catch (ResourceLimitException e) {
+      // the budget's message names the layer and weight; the file goes in front
+      if (e.getMessage() != null && e.getMessage().startsWith(path.toString())) throw e;
+      ResourceLimitException r = new ResourceLimitException(path + ": " + e.getMessage());
+      r.initCause(e);
+      throw r;
+    }
+  }
+
+  /**
+   * A Sequential model read from a config builds on first use; its layers' output shapes are
+   * checked against the {@link io.jkeras.utils.ResourceBudget} now, so that a file asking for
+   * too much is refused when it is opened, naming the file. Other shape errors still surface
+   * where they did (at build).
+   */
+  private static void checkShapes(Model m) {
+    if (!(m instanceof Sequential) || m.isBuilt() || m.inputBatchShape() == null) return;
+    try {
+      m.computeOutputShape(m.inputBatchShape());
+    } catch (ResourceLimitException e) {
+      m.close();
+      throw e;
+    } catch (RuntimeException other) {
+      // reported at build, as before
+    }
+  }
+
+  private static Model open(Path path, Path weights) {
     if (!Files.exists(path)) throw new KerasFormatException(path + ": no such model file or directory");
     if (weights != null && !Files.isRegularFile(weights)) throw new KerasFormatException(weights + ": no such weights file");
     String name = path.getFileName().toString();

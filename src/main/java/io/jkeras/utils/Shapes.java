@@ -33,9 +33,10 @@ public final class Shapes {
     return Arrays.copyOfRange(shape, 1, shape.length);
   }
 
+  /** The product of {@code dims}; an overflow throws (ArithmeticException) instead of wrapping. */
   public static long product(long[] dims) {
     long p = 1;
-    for (long d : dims) p *= d;
+    for (long d : dims) p = Math.multiplyExact(p, d);
     return p;
   }
 

@@ -2,6 +2,7 @@ package io.jkeras.saving.savedmodel;
 
 import io.jkeras.backend.ModelRuntime;
 import io.jkeras.data.FloatArray;
+import io.jkeras.models.NonFinite;
 import io.jkeras.utils.Shapes;
 import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
@@ -183,6 +184,15 @@ public final class SavedModel implements AutoCloseable {
   /** The session that runs the graph (shared by every call; do not close it). */
   public Session session() {
     return bundle.session();
+  }
+
+  private volatile NonFinite.Policy nonFinitePolicy = NonFinite.Policy.fromSystemProperty();
+
+  /** What predict does about NaN/infinite inputs (default: warn, or {@code -Djkeras.nonFinite}); see {@link NonFinite}. */
+  public SavedModel nonFinitePolicy(NonFinite.Policy policy) {
+    if (policy == null) throw new IllegalArgumentException("policy is null");
+    this.nonFinitePolicy = policy;
+    return this;
   }
 
   /** Frees the graph and session; waits for the runs in flight. Later calls throw. */
@@ -372,6 +382,11 @@ public final class SavedModel implements AutoCloseable {
       int fixed = fixedBatchSize();
       Map<String, Feed> converted = new LinkedHashMap<>();
       for (TensorSpec spec : inputs.values()) converted.put(spec.name, Feed.of(spec, feeds.get(spec.name), name, fixed));
+      if (nonFinitePolicy != NonFinite.Policy.IGNORE) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Feed> e : converted.entrySet()) problems.add(e.getValue().nonFinite("input '" + e.getKey() + "'"));
+        NonFinite.report(nonFinitePolicy, "predict on SavedModel " + dir + " (signature '" + name + "')", problems);
+      }
       long n = -1;
       boolean canBatch = batchSize > 0 && !outputs.isEmpty();
       for (TensorSpec spec : inputs.values()) {
@@ -527,6 +542,21 @@ public final class SavedModel implements AutoCloseable {
       this.dtype = dtype;
       this.shape = shape;
       this.data = data;
+    }
+
+    /** NonFinite's description of the NaN/infinite values of a float feed, or null. */
+    String nonFinite(String what) {
+      float[] f;
+      if (data instanceof float[]) {
+        f = (float[]) data;
+      } else if (data instanceof double[]) {
+        double[] d = (double[]) data;
+        f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = Double.isFinite(d[i]) ? 0f : Float.NaN;
+      } else {
+        return null;
+      }
+      return NonFinite.describe(what, new FloatArray(f, shape.length == 0 ? new long[] {f.length} : shape));
     }
 
     static Feed of(TensorSpec spec, Object value, String signature, int fixedBatch) {
