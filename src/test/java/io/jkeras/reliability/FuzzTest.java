@@ -123,7 +123,7 @@ class FuzzTest {
           victim = model.resolve(t.file());
         }
         String how = mutate(victim, new Random(rnd.nextLong()));
-        specs.add(new ForkedCases.Spec(id, List.of("api:predict", model.toString(), inFor.toString(), refFor.toString()), 20));
+        specs.add(new ForkedCases.Spec(id, List.of("api:predict", model.toString(), inFor.toString(), refFor.toString()), 60));
         formatOf.put(id, t.format() + (t.checksummed() ? " (checksummed)" : ""));
         mutationOf.put(id, how);
       }

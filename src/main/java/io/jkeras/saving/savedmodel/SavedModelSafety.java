@@ -230,7 +230,8 @@ public final class SavedModelSafety {
   private UnsafeSavedModelException refuse(NodeDef n, String function, String why) {
     return new UnsafeSavedModelException(pb + ": refused by safe mode: op " + n.getOp() + " (node '" + n.getName() + "'"
         + (function == null ? " of the graph" : " in function " + function) + ") " + why
-        + "; it can read or write files: load with safe mode off (CLI --no-safe-mode) only for a model you trust");
+        + "; such ops can read or write files, run code or reach the network: load with safe mode off (CLI --no-safe-mode) only"
+        + " for a model you trust");
   }
 
   /** Marks every function reached from {@code roots}; throws if a checkpoint op of the main graph is among the nodes. */
