@@ -30,11 +30,17 @@ final class InspectCommand implements Callable<Integer> {
   @picocli.CommandLine.Option(names = "--weights", paramLabel = "FILE", description = "weights for a .json config: Keras .weights.h5 or legacy .h5")
   Path weights;
 
+  @picocli.CommandLine.Option(names = "--safe-mode", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "SavedModel safe mode (on by default): refuse graphs with ops that can read or write files, run Python or"
+          + " reach the network (ReadFile, WriteFile, MatchingFiles, checkpoint ops outside the model's own variables/, ...);"
+          + " --no-safe-mode only for a model you trust")
+  boolean safeMode = true;
+
   @Override
   public Integer call() {
     if (!Files.exists(model)) throw new ConfigException(model + ": no such model file or directory");
     if (Files.isRegularFile(model.resolve("saved_model.pb"))) {
-      try (SavedModel sm = SavedModel.load(model)) {
+      try (SavedModel sm = SavedModel.load(model, SavedModel.LoadOptions.DEFAULT.withSafeMode(safeMode))) {
         System.out.println("SavedModel " + model + " (tags " + sm.tags() + ", TensorFlow " + sm.tensorflowVersion() + ")");
         for (SavedModel.Signature s : sm.signatures().values()) {
           System.out.println("signature '" + s.name() + "' (" + s.methodName() + ")");

@@ -48,6 +48,12 @@ final class PredictCommand implements Callable<Integer> {
       description = "outputs: a .npy or .json file, a .npz, or a folder (one <name>.npy per output); default: print")
   Path output;
 
+  @picocli.CommandLine.Option(names = "--safe-mode", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "SavedModel safe mode (on by default): refuse graphs with ops that can read or write files, run Python or"
+          + " reach the network (ReadFile, WriteFile, MatchingFiles, checkpoint ops outside the model's own variables/, ...);"
+          + " --no-safe-mode only for a model you trust")
+  boolean safeMode = true;
+
   @Option(names = "--signature", paramLabel = "NAME", description = "SavedModel signature (default serving_default)")
   String signature;
 
@@ -207,7 +213,7 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private Map<String, FloatArray> runSavedModel(Map<String, Object> named) {
-    try (SavedModel sm = SavedModel.load(model)) {
+    try (SavedModel sm = SavedModel.load(model, SavedModel.LoadOptions.DEFAULT.withSafeMode(safeMode))) {
       if (strictFinite) sm.nonFinitePolicy(NonFinite.Policy.FAIL);
       SavedModel.Signature sig = signature == null ? sm.defaultSignature() : sm.signature(signature);
       Map<String, Object> feeds = new LinkedHashMap<>();

@@ -8,7 +8,7 @@ import io.jkeras.optimizers.Optimizer;
 import io.jkeras.utils.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -30,7 +30,7 @@ import org.tensorflow.types.TFloat32;
 final class StepFunctions {
   private final Model model;
   private final CompileMetrics metrics;
-  private final Map<String, GraphFunction> cache = new HashMap<>();
+  private final Map<String, GraphFunction> cache = new ConcurrentHashMap<>();
 
   StepFunctions(Model model, CompileMetrics metrics) {
     this.model = model;
@@ -45,12 +45,17 @@ final class StepFunctions {
       key.append('/');
       for (FloatArray y : ys) key.append(Arrays.toString(Shapes.dropBatch(y.shape())));
     }
-    GraphFunction f = cache.get(key.toString());
-    if (f == null) {
-      f = build(kind, shapes(xs), ys == null ? null : shapes(ys));
-      cache.put(key.toString(), f);
+    // Building adds ops to the graph through each layer's call (which is not reentrant), so
+    // concurrent first calls (predict from many threads) build one at a time, under the runtime's
+    // lock: models that share layers share that runtime.
+    synchronized (model.runtime()) {
+      GraphFunction f = cache.get(key.toString());
+      if (f == null) {
+        f = build(kind, shapes(xs), ys == null ? null : shapes(ys));
+        cache.put(key.toString(), f);
+      }
+      return f;
     }
-    return f;
   }
 
   private static List<long[]> shapes(List<FloatArray> as) {

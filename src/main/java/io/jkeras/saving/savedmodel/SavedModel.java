@@ -94,15 +94,27 @@ public final class SavedModel implements AutoCloseable {
     }
   }
 
-  /** Loads the MetaGraph tagged {@code "serve"} of the SavedModel in {@code dir}. */
+  /** Loads the MetaGraph tagged {@code "serve"} of the SavedModel in {@code dir}, in safe mode. */
   public static SavedModel load(Path dir) {
-    return load(dir, DEFAULT_TAG);
+    return load(dir, LoadOptions.DEFAULT);
   }
 
-  /** Loads the MetaGraph whose tag set is exactly {@code tags}. */
+  /** Loads the MetaGraph whose tag set is exactly {@code tags}, in safe mode. */
   public static SavedModel load(Path dir, String... tags) {
+    return load(dir, LoadOptions.DEFAULT.withTags(tags));
+  }
+
+  /**
+   * Loads with {@code options}: the tag set, and whether safe mode ({@link SavedModelSafety})
+   * refuses graphs with ops that can touch files, processes or the network (on by default;
+   * {@link UnsafeSavedModelException} names the op and node). Safe mode is checked before
+   * TensorFlow sees the graph, so a refused graph never runs its restore or init op.
+   */
+  public static SavedModel load(Path dir, LoadOptions options) {
+    String[] tags = options.tags();
     org.tensorflow.proto.SavedModel proto = SavedModelFiles.readSavedModel(dir);
     MetaGraphDef mg = SavedModelFiles.metaGraph(proto, dir, tags);
+    if (options.safeMode()) SavedModelSafety.check(dir, mg);
     SavedModelFiles.validate(dir, mg);
     SavedModelBundle b;
     try {
@@ -118,6 +130,44 @@ public final class SavedModel implements AutoCloseable {
     } catch (RuntimeException e) {
       b.close();
       throw e;
+    }
+  }
+
+  /**
+   * How {@link #load(Path, LoadOptions)} loads: the MetaGraph's tag set ({@code "serve"} by
+   * default) and safe mode (on by default). Safe mode is the library default too, because a
+   * service loads SavedModels that others made and TensorFlow runs any op a graph holds;
+   * {@code withSafeMode(false)} is for models you trust that need other ops (a lookup table
+   * initialized from a text asset, custom file readers).
+   */
+  public static final class LoadOptions {
+    /** Tag "serve", safe mode on. */
+    public static final LoadOptions DEFAULT = new LoadOptions(new String[] {DEFAULT_TAG}, true);
+
+    private final String[] tags;
+    private final boolean safeMode;
+
+    private LoadOptions(String[] tags, boolean safeMode) {
+      this.tags = tags;
+      this.safeMode = safeMode;
+    }
+
+    /** The same options with this tag set. */
+    public LoadOptions withTags(String... tags) {
+      return new LoadOptions(tags == null ? null : tags.clone(), safeMode);
+    }
+
+    /** The same options with safe mode on or off. */
+    public LoadOptions withSafeMode(boolean on) {
+      return new LoadOptions(tags, on);
+    }
+
+    public String[] tags() {
+      return tags == null ? null : tags.clone();
+    }
+
+    public boolean safeMode() {
+      return safeMode;
     }
   }
 

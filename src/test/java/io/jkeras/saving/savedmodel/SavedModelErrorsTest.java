@@ -184,7 +184,10 @@ class SavedModelErrorsTest {
       if (g.getNode(i).getName().equals("serving_default_input_1")) g.setNode(i, g.getNode(i).toBuilder().setOp("NoSuchOpType"));
     }
     Files.write(pb, sm.toBuilder().setMetaGraphs(0, mg).build().toByteArray());
-    Throwable e = assertThrows(SavedModelException.class, () -> SavedModel.load(d));
+    // Safe mode refuses an op it does not know before TensorFlow sees it; without safe mode TensorFlow refuses it.
+    Throwable safe = assertThrows(UnsafeSavedModelException.class, () -> SavedModel.load(d));
+    assertMessage(safe, "NoSuchOpType", "serving_default_input_1");
+    Throwable e = assertThrows(SavedModelException.class, () -> SavedModel.load(d, SavedModel.LoadOptions.DEFAULT.withSafeMode(false)));
     assertMessage(e, "TensorFlow could not load SavedModel", "NoSuchOpType");
   }
 
