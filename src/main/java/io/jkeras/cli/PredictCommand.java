@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -126,7 +127,11 @@ final class PredictCommand implements Callable<Integer> {
       throw new ConfigException(model + ": --decode needs a vocabulary: the model directory has no data.json with one (train writes it"
           + " for text and alphabet sources); give --vocabulary FILE, or --top-k K for class ids");
     }
-    Map<String, FloatArray> results = ModelLoader.isPlainSavedModel(model) ? runSavedModel(named) : runKeras(named);
+    // a warning about NaN/infinite values names the files they came from
+    String source = "input " + inputFiles.values().stream().map(Path::toString).collect(Collectors.joining(", "))
+        + (weights != null ? "; weights " + weights : "; model " + model);
+    Map<String, FloatArray> results = NonFinite.withSource(source,
+        () -> ModelLoader.isPlainSavedModel(model) ? runSavedModel(named) : runKeras(named));
     if (decode || topK != null) {
       Decoder.print(results, vocab, topK != null ? topK : 1, System.out);
       if (output != null) write(results);

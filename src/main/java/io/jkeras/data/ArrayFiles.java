@@ -2,6 +2,7 @@ package io.jkeras.data;
 
 import io.jkeras.utils.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,9 @@ public final class ArrayFiles {
       if (name.endsWith(".csv")) return readCsv(path);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(path + ": not valid JSON: " + e.getOriginalMessage()
+          + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""), e);
     }
     throw new IllegalArgumentException(path + ": unsupported array file (use .npy, .json or .csv)");
   }

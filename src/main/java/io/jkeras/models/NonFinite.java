@@ -4,6 +4,7 @@ import io.jkeras.data.FloatArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * What {@code predict} does about NaN and infinite values in its inputs and in the model's
@@ -55,6 +56,23 @@ public final class NonFinite {
    * "input 'x': 2 of 6 values are NaN or infinite (first at sample 0)", or null when every value
    * of {@code a} is finite.
    */
+  private static final ThreadLocal<String> SOURCE = new ThreadLocal<>();
+
+  /**
+   * Runs {@code work} with {@code source} (the files the values came from: "input x.npy; model
+   * m.keras") named in every report it makes on this thread, as the command line does.
+   */
+  public static <T> T withSource(String source, Supplier<T> work) {
+    String previous = SOURCE.get();
+    SOURCE.set(source);
+    try {
+      return work.get();
+    } finally {
+      if (previous == null) SOURCE.remove();
+      else SOURCE.set(previous);
+    }
+  }
+
   public static String describe(String what, FloatArray a) {
     float[] d = a.data();
     long bad = 0;
@@ -79,7 +97,8 @@ public final class NonFinite {
     List<String> found = new ArrayList<>();
     for (String p : problems) if (p != null) found.add(p);
     if (found.isEmpty() || policy == Policy.IGNORE) return;
-    String msg = where + ": " + String.join("; ", found);
+    String source = SOURCE.get();
+    String msg = where + (source != null ? " (" + source + ")" : "") + ": " + String.join("; ", found);
     if (policy == Policy.FAIL) throw new NonFiniteException(msg + " (refused: non-finite values are not allowed here)");
     System.err.println("jkeras: warning: " + msg + "; outputs computed from them are NaN or infinite");
     System.err.flush();

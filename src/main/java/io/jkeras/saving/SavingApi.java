@@ -1,6 +1,7 @@
 package io.jkeras.saving;
 
 import io.jkeras.config.KerasFormatException;
+import io.jkeras.layers.Layer;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.keras.KerasJson;
@@ -10,6 +11,7 @@ import io.jkeras.utils.AtomicFiles;
 import io.jkeras.utils.ResourceLimitException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Keras's {@code keras.saving.load_model}: opens any model file jkeras reads as a trainable
@@ -40,7 +42,7 @@ public final class SavingApi {
     if (!Files.exists(path)) AtomicFiles.recover(path);
     try {
       Model m = open(path, weights);
-      checkShapes(m);
+      checkShapes(m, path);
       return m;
     } catch (ResourceLimitException e) {
       // the budget's message names the layer and weight; the file goes in front
@@ -48,24 +50,38 @@ public final class SavingApi {
       ResourceLimitException r = new ResourceLimitException(path + ": " + e.getMessage());
       r.initCause(e);
       throw r;
+    } catch (KerasFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      // a layer refusing the shape the file gives it: the file is at fault, and named
+      String msg = String.valueOf(e.getMessage());
+      throw msg.contains(path.getFileName().toString()) ? e : new KerasFormatException(path + ": " + msg, e);
     }
   }
 
   /**
    * A Sequential model read from a config builds on first use; its layers' output shapes are
    * checked against the {@link io.jkeras.utils.ResourceBudget} now, so that a file asking for
-   * too much is refused when it is opened, naming the file. Other shape errors still surface
-   * where they did (at build).
+   * too much, or a layer that cannot take the shape it is given, is refused when it is opened,
+   * naming the file.
    */
-  private static void checkShapes(Model m) {
-    if (!(m instanceof Sequential) || m.isBuilt() || m.inputBatchShape() == null) return;
+  private static void checkShapes(Model m, Path path) {
+    if (!(m instanceof Sequential) || m.isBuilt() || m.layers().isEmpty()) return;
+    // the shape declared by the model, or by its first layer (a config's InputLayer gives it there)
+    long[] shape = m.inputBatchShape() != null ? m.inputBatchShape() : m.layers().get(0).batchInputShape();
+    if (shape == null) return;
     try {
-      m.computeOutputShape(m.inputBatchShape());
+      m.computeOutputShape(shape);
+      // each layer's own input check (rank, known dims), as its build will make it
+      long[] at = shape;
+      for (Layer<?> l : m.layers()) at = l.computeOutputShapes(List.of(at)).get(0);
     } catch (ResourceLimitException e) {
       m.close();
       throw e;
-    } catch (RuntimeException other) {
-      // reported at build, as before
+    } catch (IllegalArgumentException e) {
+      // a layer that cannot take the shape the file gives it: the file is at fault
+      m.close();
+      throw new KerasFormatException(path + ": " + e.getMessage(), e);
     }
   }
 

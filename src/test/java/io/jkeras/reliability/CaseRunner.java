@@ -115,7 +115,8 @@ public final class CaseRunner {
     }
     String err = be.toString(StandardCharsets.UTF_8);
     String out = bo.toString(StandardCharsets.UTF_8);
-    return new Outcome(code, "-", err + (out.length() > 2000 ? out.substring(0, 2000) : out));
+    // the head and the tail of a long output (a summary's last layer is at its end)
+    return new Outcome(code, "-", err + (out.length() > 4000 ? out.substring(0, 2000) + "\n[...]\n" + out.substring(out.length() - 2000) : out));
   }
 
   private static Outcome api(String[] a) throws Exception {
