@@ -98,7 +98,7 @@ class KerasJsonTest {
         assertEquals("float32", back.inputDtype());
       }
     }
-    assertThrows(IllegalArgumentException.class, () -> new io.jkeras.layers.InputLayer(4).dtype("string"));
+    assertThrows(IllegalArgumentException.class, () -> new io.jkeras.layers.InputLayer(4).dtype("complex64"));
   }
 
   @Test
