@@ -1,7 +1,10 @@
 """Java -> Python for the Functional API: opens a model file the way a Python user would and writes
 Keras's predictions for given named inputs, so that the Java side can compare them with its own.
 
-    python functional_check.py MODEL_FILE INPUTS_NPZ OUT_NPZ [WEIGHTS_FILE]
+    python functional_check.py MODEL_FILE INPUTS_NPZ OUT_NPZ [WEIGHTS_FILE] [-- MODEL_FILE ...]
+
+Several models may be checked in one run (TensorFlow starts once), their argument groups
+separated by "--"; each group's lines follow a line "== MODEL_FILE".
 
 MODEL_FILE: a .keras or legacy .h5 (keras.models.load_model; a .h5 whose compile config Keras
 cannot read is loaded again with compile=False, said in a line "compile=False after: ..."), a .json (keras.models.model_from_json;
@@ -23,10 +26,23 @@ calls of a stateful model. The input names and output keys are also printed, one
 import os
 import sys
 
-if len(sys.argv) not in (4, 5):
-    sys.exit(__doc__)
-MODEL, INPUTS, OUT = sys.argv[1:4]
-WEIGHTS = sys.argv[4] if len(sys.argv) == 5 else None
+
+
+def jobs(argv):
+    """MODEL INPUTS OUT [WEIGHTS], several separated by "--" (one TensorFlow start for them all)."""
+    groups, cur = [], []
+    for a in argv + ["--"]:
+        if a == "--":
+            if len(cur) not in (3, 4):
+                sys.exit(__doc__)
+            groups.append((cur[0], cur[1], cur[2], cur[3] if len(cur) == 4 else None))
+            cur = []
+        else:
+            cur.append(a)
+    return groups
+
+
+JOBS = jobs(sys.argv[1:])
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -100,16 +116,16 @@ class SavedModelFolder:
         self.fn = tf.saved_model.load(self.path).signatures["serving_default"]
 
 
-def main():
-    m = SavedModelFolder(MODEL) if os.path.isdir(MODEL) else KerasModel(MODEL, WEIGHTS)
+def check(model, inputs, out_path, weights):
+    m = SavedModelFolder(model) if os.path.isdir(model) else KerasModel(model, weights)
     print("inputs:", " ".join(m.input_names))
     print("outputs:", " ".join(m.keys))
     if isinstance(m, KerasModel):
         print("params:", m.model.count_params())
-    data = np.load(INPUTS)
+    data = np.load(inputs)
     missing = [n for n in m.input_names if n not in data]
     if missing:
-        sys.exit(f"{INPUTS} has no array for input(s) {missing}; it has {sorted(data.keys())}")
+        sys.exit(f"{inputs} has no array for input(s) {missing}; it has {sorted(data.keys())}")
     resets = set(data["reset_before_calls"].tolist()) if "reset_before_calls" in data else set()
     out = {}
     call = 1
@@ -123,8 +139,10 @@ def main():
         for key, y in zip(m.keys, m(xs)):
             out[prefix + key] = np.asarray(y, dtype="float32")
         call += 1
-    np.savez(OUT, **out)
-    print(f"wrote {len(out)} arrays to {OUT}")
+    np.savez(out_path, **out)
+    print(f"wrote {len(out)} arrays to {out_path}")
 
 
-main()
+for job in JOBS:
+    print("==", job[0])
+    check(*job)

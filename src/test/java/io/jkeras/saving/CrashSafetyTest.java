@@ -32,13 +32,13 @@ import org.junit.jupiter.api.Test;
  * here as the last complete version or the one being written, never a broken or mixed one.
  * {@code export} over an existing SavedModel used to lose the model (3 of 3 kills in the
  * issue's try). The next child writes over whatever the kill left, and the last write here must
- * leave no leftovers. 20 kills by default ({@code -Djkeras.crashTest.iterations=N}), 200 in the
+ * leave no leftovers. 8 kills by default ({@code -Djkeras.crashTest.iterations=N}), 200 in the
  * {@code slow} profile ({@code mvn -Pslow}); {@code -Djkeras.crashTest.seed=S} repeats a run.
  */
 class CrashSafetyTest {
   @Test
   void killedSavesLeaveTheOldOrTheNewModel() throws Exception {
-    killRepeatedly(Integer.getInteger("jkeras.crashTest.iterations", 20), "targets");
+    killRepeatedly(Integer.getInteger("jkeras.crashTest.iterations", 8), "targets");
   }
 
   /** The long run ({@code mvn -Pslow}): 200 kills, or {@code -Djkeras.crashTest.slowIterations=N}. */

@@ -13,6 +13,8 @@ import io.jkeras.saving.keras.KerasModels;
 import io.jkeras.saving.savedmodel.SavedModelExporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -50,31 +52,41 @@ public final class KerasCheck {
     List<FloatArray> mine = m.predictMulti(inputs, batch);
     Path in = dir.resolve("inputs.npz");
     Npz.write(in, inputs);
+    // every file first, then one Python run checks them all (TensorFlow starts once)
+    List<String> args = new ArrayList<>();
+    Map<Format, Path> outs = new LinkedHashMap<>();
     for (Format f : formats) {
       Path out = dir.resolve(f.name().toLowerCase() + "_out.npz");
-      String log;
+      Files.deleteIfExists(out);
+      Path file;
+      Path weights = null;
       switch (f) {
-        case KERAS: {
-          Path file = dir.resolve(name + ".keras");
+        case KERAS:
+          file = dir.resolve(name + ".keras");
           KerasModels.saveKeras(m, file);
-          log = KerasPython.run("functional_check.py", file.toString(), in.toString(), out.toString());
           break;
-        }
-        case JSON_WEIGHTS: {
-          Path json = dir.resolve(name + ".json");
-          Path weights = dir.resolve(name + ".weights.h5");
-          Files.writeString(json, KerasJson.write(m));
+        case JSON_WEIGHTS:
+          file = dir.resolve(name + ".json");
+          weights = dir.resolve(name + ".weights.h5");
+          Files.writeString(file, KerasJson.write(m));
           KerasModels.saveWeights(m, weights);
-          log = KerasPython.run("functional_check.py", json.toString(), in.toString(), out.toString(), weights.toString());
           break;
-        }
-        default: {
-          Path sm = dir.resolve(name + "_savedmodel");
-          m.export(sm);
-          log = KerasPython.run("functional_check.py", sm.toString(), in.toString(), out.toString());
-        }
+        default:
+          file = dir.resolve(name + "_savedmodel");
+          m.export(file);
       }
-      compare(name + " [" + f.name().toLowerCase() + "]", m, mine, f == Format.SAVEDMODEL, log, out);
+      if (!args.isEmpty()) args.add("--");
+      args.addAll(List.of(file.toString(), in.toString(), out.toString()));
+      if (weights != null) args.add(weights.toString());
+      outs.put(f, out);
+    }
+    String log = KerasPython.run("functional_check.py", args.toArray(new String[0]));
+    // the log's sections, one per model file, each after a line "== FILE"
+    String[] sections = log.split("(?m)^== ");
+    int s = sections.length - outs.size();
+    for (Map.Entry<Format, Path> e : outs.entrySet()) {
+      String section = s >= 0 && s < sections.length ? sections[s++] : log;
+      compare(name + " [" + e.getKey().name().toLowerCase() + "]", m, mine, e.getKey() == Format.SAVEDMODEL, section, e.getValue());
     }
   }
 
