@@ -74,6 +74,10 @@ public final class SavedModelSafety {
       "DynamicStitch", "DynamicPartition", "UnsortedSegmentSum", "SegmentSum",
       // convolutions, normalization, recurrent kernels
       "Conv2D", "Conv3D", "DepthwiseConv2dNative", "MaxPool", "MaxPoolV2", "AvgPool", "FusedBatchNormV3",
+      "FusedBatchNorm", "FusedBatchNormV2", "Conv2DBackpropInput", "Conv3DBackpropInputV2",
+      "DepthwiseConv2dNativeBackpropInput", "MaxPool3D", "AvgPool3D", "SpaceToBatchND", "BatchToSpaceND",
+      "SpaceToDepth", "DepthToSpace", "MatrixBandPart", "MatrixDiagV3", "MatrixDiagPartV3", "MatrixSetDiagV3",
+      "Bucketize", "Xlogy", "Xdivy",
       "CudnnRNN", "CudnnRNNV2", "CudnnRNNV3", "CudnnRNNBackprop", "CudnnRNNBackpropV2", "CudnnRNNBackpropV3",
       "CudnnRNNParamsSize", "CudnnRNNParamsToCanonical", "CudnnRNNCanonicalToParams", "BlockLSTM", "BlockLSTMV2",
       "LSTMBlockCell", "GRUBlockCell",
@@ -85,6 +89,11 @@ public final class SavedModelSafety {
       // strings and tf.Example parsing (in memory); the save graph builds checkpoint paths with these
       "StringJoin", "StaticRegexFullMatch", "RegexFullMatch", "ShardedFilename", "ShardedFilespec", "StringFormat",
       "AsString", "ParseExample", "ParseExampleV2", "ParseSingleExample",
+      // text preprocessing in memory (lookup tables filled from constants; table initializers that
+      // read a file are not here)
+      "HashTableV2", "MutableHashTableV2", "LookupTableImportV2", "LookupTableFindV2", "LookupTableSizeV2",
+      "StringLower", "StringUpper", "StaticRegexReplace", "RegexReplace", "StringSplitV2", "StringStrip",
+      "StringLength", "Substr", "RaggedTensorToTensor",
       // PrintV2: allowed unless its output_stream is a file (checked below)
       "PrintV2");
 
